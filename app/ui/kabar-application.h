@@ -1,0 +1,19 @@
+/* kabar-application.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define KABAR_TYPE_APPLICATION (kabar_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (KabarApplication, kabar_application, KABAR, APPLICATION, AdwApplication)
+
+KabarApplication *kabar_application_new (void);
+
+G_END_DECLS
