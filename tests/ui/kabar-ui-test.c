@@ -1,0 +1,190 @@
+/* kabar-ui-test.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "kabar-ui-test.h"
+
+/* meson builds the catalogues in the installed layout, po/LL/LC_MESSAGES,
+ * so the tests read this build's translations, not an installed copy. */
+static void
+bind_build_translations (void)
+{
+  const char *build_root = g_getenv ("KABAR_BUILD_ROOT");
+  static const char *languages[] = { "id", "hi" };
+  g_autofree char *localedir = NULL;
+
+  g_assert_nonnull (build_root);
+  localedir = g_build_filename (build_root, "po", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autofree char *built = g_build_filename (localedir, languages[i], "LC_MESSAGES",
+                                                 GETTEXT_PACKAGE ".mo", NULL);
+
+      g_assert_true (g_file_test (built, G_FILE_TEST_EXISTS));
+    }
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+void
+kabar_ui_test_init (int    *argc,
+                    char ***argv)
+{
+  /* The language comes from the environment, as for a user: the meson test
+   * sets LANG and LANGUAGE. */
+  setlocale (LC_ALL, "");
+  bind_build_translations ();
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+}
+
+const char *
+kabar_ui_test_language (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+
+  return language != NULL && *language != '\0' ? language : "en";
+}
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+kabar_ui_test_wait_for (KabarUiTestCondition condition,
+                        gpointer             data,
+                        guint                timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return condition (data);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       data)
+{
+  guint *frames = data;
+
+  (*frames)++;
+}
+
+static gboolean
+two_frames_painted (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+/* A mapped widget may not be painted yet: wait for real frames after it. */
+void
+kabar_ui_test_wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  guint frames = 0;
+  gulong handler;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &frames);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (kabar_ui_test_wait_for (two_frames_painted, &frames, 5000));
+  g_signal_handler_disconnect (clock, handler);
+}
+
+GtkWidget *
+kabar_ui_test_find_widget (GtkWidget *root,
+                           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = kabar_ui_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+screenshot_path (const char *name)
+{
+  const char *build_root = g_getenv ("KABAR_BUILD_ROOT");
+  g_autofree char *dir = g_build_filename (build_root, "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, kabar_ui_test_language ());
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return g_build_filename (dir, file, NULL);
+}
+
+/* Renders the widget the way GTK paints it on screen and saves it as
+ * BUILD_ROOT/screenshots/NAME-LANGUAGE.png. */
+GdkTexture *
+kabar_ui_test_screenshot (GtkWidget  *widget,
+                          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autofree char *path = screenshot_path (name);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkTexture *texture;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return texture;
+}
+
+guint
+kabar_ui_test_count_colours (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+
+  gdk_texture_download (texture, pixels, stride);
+  for (gsize i = 0; i < stride * height; i += 4)
+    {
+      guint32 pixel;
+
+      memcpy (&pixel, pixels + i, sizeof pixel);
+      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+    }
+  return g_hash_table_size (colours);
+}

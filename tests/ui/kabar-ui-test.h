@@ -1,0 +1,31 @@
+/* kabar-ui-test.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What every UI test needs: the translations of this build, a way to wait
+ * for what the user would see, and screenshots.
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef gboolean (*KabarUiTestCondition) (gpointer data);
+
+void        kabar_ui_test_init               (int                    *argc,
+                                              char                 ***argv);
+const char *kabar_ui_test_language           (void);
+gboolean    kabar_ui_test_wait_for           (KabarUiTestCondition    condition,
+                                              gpointer                data,
+                                              guint                   timeout_ms);
+void        kabar_ui_test_wait_for_frame     (GtkWidget              *widget);
+GtkWidget  *kabar_ui_test_find_widget        (GtkWidget              *root,
+                                              GType                   type);
+GdkTexture *kabar_ui_test_screenshot         (GtkWidget              *widget,
+                                              const char             *name);
+guint       kabar_ui_test_count_colours      (GdkTexture             *texture);
+
+G_END_DECLS
