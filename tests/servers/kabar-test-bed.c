@@ -488,7 +488,6 @@ pick_ports (KabarTestBed      *self,
 typedef struct
 {
   pid_t parent;
-  gboolean own_group;
 } ChildSetup;
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
@@ -497,11 +496,10 @@ child_setup (gpointer user_data)
 {
   const ChildSetup *setup = user_data;
 
-  /* Its own process group lets a stop kill the server's children too.
-   * Postfix's master makes its own session, which fails for a group
-   * leader, so it is left alone. */
-  if (setup->own_group)
-    setpgid (0, 0);
+  /* Its own process group lets a stop kill the server's children too, and
+   * keeps a terminal's Ctrl+C, which goes to the whole foreground group,
+   * from killing a server before the bed stops it in order. */
+  setpgid (0, 0);
   prctl (PR_SET_PDEATHSIG, SIGTERM);
   /* If the test died before prctl, no signal would ever come. */
   if (getppid () != setup->parent)
@@ -511,12 +509,11 @@ child_setup (gpointer user_data)
 static gboolean
 spawn_server (KabarTestBed        *self,
               Server              *server,
-              gboolean             own_group,
               const char *const   *argv,
               GError             **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  ChildSetup setup = { getpid (), own_group };
+  ChildSetup setup = { getpid () };
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_cwd (launcher, self->dir);
@@ -753,7 +750,7 @@ start_dovecot_once (KabarTestBed  *self,
 
   return pick_ports (self, KABAR_TEST_BED_PORT_IMAP, KABAR_TEST_BED_PORT_LMTP, error)
          && write_dovecot_config (self, error)
-         && spawn_server (self, &self->dovecot, TRUE, argv, error)
+         && spawn_server (self, &self->dovecot, argv, error)
          && wait_until_listening (self, &self->dovecot,
                                   KABAR_TEST_BED_PORT_IMAP, KABAR_TEST_BED_PORT_LMTP, error);
 }
@@ -855,7 +852,8 @@ write_postfix_config (KabarTestBed  *self,
 
 /* Postfix's master changes its effective uid while it starts, and the
  * kernel then forgets its PR_SET_PDEATHSIG: this shell keeps it and passes
- * a SIGTERM on. It exits with the master's status, once the master is gone. */
+ * a SIGTERM on. It leads the process group, so the master, its child, can
+ * still make its own session. It exits with the master's status, once the master is gone. */
 static const char postfix_guard[] =
   "trap 'kill -TERM \"$child\" 2>/dev/null' TERM\n"
   "\"$@\" &\n"
@@ -887,7 +885,7 @@ start_postfix_once (KabarTestBed  *self,
    * in the foreground, our grandchild below the guard, stoppable by PID. */
   return make_postfix_dirs (self, error)
          && write_postfix_config (self, error)
-         && spawn_server (self, &self->postfix, FALSE, argv, error)
+         && spawn_server (self, &self->postfix, argv, error)
          && wait_until_listening (self, &self->postfix,
                                   KABAR_TEST_BED_PORT_SUBMISSION, KABAR_TEST_BED_PORT_MX, error);
 }

@@ -813,6 +813,30 @@ assert_connection_refused (guint16 port)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
 
+/* A terminal's Ctrl+C goes to its whole foreground process group. A server
+ * in the test's (or the demo's) group would die under the bed, which then
+ * could not stop the rest in order: a Postfix master was left running so. */
+static void
+test_servers_are_out_of_reach_of_a_terminal_interrupt (void)
+{
+  g_autoptr(KabarTestBed) bed = new_bed ();
+  g_autoptr(GArray) pids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kabar_test_bed_start (bed, KABAR_TEST_BED_POSTFIX, &error);
+  g_assert_no_error (error);
+
+  pids = kabar_test_bed_list_pids (bed);
+  g_assert_cmpuint (pids->len, >=, 2);
+  for (guint i = 0; i < pids->len; i++)
+    {
+      int pid = g_array_index (pids, int, i);
+
+      if (getpgid (pid) == getpgrp ())
+        g_error ("Process %d of the bed is in the test's process group", pid);
+    }
+}
+
 static void
 test_stop_frees_the_ports_and_leaves_no_process (void)
 {
@@ -967,6 +991,8 @@ main (int   argc,
                    test_folders_filled_before_start_are_listed_and_subscribed);
   g_test_add_func ("/bed/lifecycle/stop-frees-the-ports-and-leaves-no-process",
                    test_stop_frees_the_ports_and_leaves_no_process);
+  g_test_add_func ("/bed/lifecycle/servers-are-out-of-reach-of-a-terminal-interrupt",
+                   test_servers_are_out_of_reach_of_a_terminal_interrupt);
   g_test_add_func ("/bed/lifecycle/dovecot-config-error-names-dovecot",
                    test_dovecot_config_error_names_dovecot);
   g_test_add_func ("/bed/lifecycle/dovecot-port-clash-names-dovecot",
