@@ -10,47 +10,20 @@
 #include "config.h"
 
 #include "kabar-secrets.h"
-
-typedef struct
-{
-  GMainLoop *loop;
-  GAsyncResult *result;
-} AsyncWait;
-
-static void
-async_wait_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  AsyncWait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-/* Runs the main loop until the callback has come, then hands the result over. */
-static GAsyncResult *
-async_wait_run (AsyncWait *wait)
-{
-  g_main_loop_run (wait->loop);
-  g_clear_pointer (&wait->loop, g_main_loop_unref);
-  return wait->result;
-}
-
-#define ASYNC_WAIT_INIT { .loop = g_main_loop_new (NULL, FALSE) }
+#include "kabar-test-async.h"
 
 static void
 store (const char      *account,
        KabarSecretKind  kind,
        const char      *secret)
 {
-  AsyncWait wait = ASYNC_WAIT_INIT;
+  KabarTestAsync wait = KABAR_TEST_ASYNC_INIT;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   kabar_secrets_store_async (account, kind, "Kabar test secret", secret, NULL,
-                             async_wait_done, &wait);
-  result = async_wait_run (&wait);
+                             kabar_test_async_done, &wait);
+  result = kabar_test_async_wait (&wait);
   g_assert_true (kabar_secrets_store_finish (result, &error));
   g_assert_no_error (error);
 }
@@ -59,13 +32,13 @@ static char *
 lookup (const char      *account,
         KabarSecretKind  kind)
 {
-  AsyncWait wait = ASYNC_WAIT_INIT;
+  KabarTestAsync wait = KABAR_TEST_ASYNC_INIT;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   char *secret;
 
-  kabar_secrets_lookup_async (account, kind, NULL, async_wait_done, &wait);
-  result = async_wait_run (&wait);
+  kabar_secrets_lookup_async (account, kind, NULL, kabar_test_async_done, &wait);
+  result = kabar_test_async_wait (&wait);
   secret = kabar_secrets_lookup_finish (result, &error);
   g_assert_no_error (error);
   return secret;
@@ -74,12 +47,12 @@ lookup (const char      *account,
 static void
 clear (const char *account)
 {
-  AsyncWait wait = ASYNC_WAIT_INIT;
+  KabarTestAsync wait = KABAR_TEST_ASYNC_INIT;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  kabar_secrets_clear_async (account, NULL, async_wait_done, &wait);
-  result = async_wait_run (&wait);
+  kabar_secrets_clear_async (account, NULL, kabar_test_async_done, &wait);
+  result = kabar_test_async_wait (&wait);
   g_assert_true (kabar_secrets_clear_finish (result, &error));
   g_assert_no_error (error);
 }

@@ -771,7 +771,8 @@ runner_read_line (Runner   *r,
 {
   for (;;)
     {
-      const guint8 *nl = memchr (r->input->data, '\n', r->input->len);
+      /* An empty GByteArray may have no data at all. */
+      const guint8 *nl = r->input->len > 0 ? memchr (r->input->data, '\n', r->input->len) : NULL;
       gssize n;
 
       if (nl != NULL)
@@ -844,7 +845,8 @@ record_drained_lines (Runner *r)
 
   for (;;)
     {
-      const guint8 *nl = memchr (r->input->data, '\n', r->input->len);
+      /* An empty GByteArray may have no data at all. */
+      const guint8 *nl = r->input->len > 0 ? memchr (r->input->data, '\n', r->input->len) : NULL;
       g_autofree char *line = NULL;
       gsize len;
 
