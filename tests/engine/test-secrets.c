@@ -10,20 +10,20 @@
 #include "config.h"
 
 #include "kabar-secrets.h"
-#include "kabar-test-async.h"
+#include "kabar-test-wait.h"
 
 static void
 store (const char      *account,
        KabarSecretKind  kind,
        const char      *secret)
 {
-  KabarTestAsync wait = KABAR_TEST_ASYNC_INIT;
+  g_autoptr(GAsyncResult) pending = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   kabar_secrets_store_async (account, kind, "Kabar test secret", secret, NULL,
-                             kabar_test_async_done, &wait);
-  result = kabar_test_async_wait (&wait);
+                             kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
   g_assert_true (kabar_secrets_store_finish (result, &error));
   g_assert_no_error (error);
 }
@@ -32,13 +32,13 @@ static char *
 lookup (const char      *account,
         KabarSecretKind  kind)
 {
-  KabarTestAsync wait = KABAR_TEST_ASYNC_INIT;
+  g_autoptr(GAsyncResult) pending = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   char *secret;
 
-  kabar_secrets_lookup_async (account, kind, NULL, kabar_test_async_done, &wait);
-  result = kabar_test_async_wait (&wait);
+  kabar_secrets_lookup_async (account, kind, NULL, kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
   secret = kabar_secrets_lookup_finish (result, &error);
   g_assert_no_error (error);
   return secret;
@@ -47,12 +47,12 @@ lookup (const char      *account,
 static void
 clear (const char *account)
 {
-  KabarTestAsync wait = KABAR_TEST_ASYNC_INIT;
+  g_autoptr(GAsyncResult) pending = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  kabar_secrets_clear_async (account, NULL, kabar_test_async_done, &wait);
-  result = kabar_test_async_wait (&wait);
+  kabar_secrets_clear_async (account, NULL, kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
   g_assert_true (kabar_secrets_clear_finish (result, &error));
   g_assert_no_error (error);
 }

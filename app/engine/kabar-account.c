@@ -1,0 +1,591 @@
+/* kabar-account.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "kabar-account.h"
+#include "kabar-engine-enums.h"
+
+#define GROUP_ACCOUNT "Account"
+
+typedef struct
+{
+  char *host;
+  guint16 port;
+  KabarSecurity security;
+  char *user_name;
+  GTlsCertificate *pinned_certificate;
+} Server;
+
+struct _KabarAccount
+{
+  GObject parent_instance;
+
+  char *id;
+  char *display_name;
+  char *address;
+  KabarIncomingKind incoming_kind;
+  KabarAuthMethod auth_method;
+  gboolean server_files_sent;
+  Server servers[2];
+
+  /* What was read, so keys this version does not know survive a save. */
+  GKeyFile *key_file;
+};
+
+G_DEFINE_FINAL_TYPE (KabarAccount, kabar_account, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kabar-account-error-quark, kabar_account_error)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_DISPLAY_NAME,
+  PROP_ADDRESS,
+  PROP_INCOMING_KIND,
+  PROP_AUTH_METHOD,
+  PROP_SERVER_FILES_SENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *server_groups[] = { "Incoming", "Outgoing" };
+
+KabarAccount *
+kabar_account_new (void)
+{
+  g_autofree char *id = g_uuid_string_random ();
+
+  return g_object_new (KABAR_TYPE_ACCOUNT, "id", id, NULL);
+}
+
+static void
+server_clear (Server *server)
+{
+  g_clear_pointer (&server->host, g_free);
+  g_clear_pointer (&server->user_name, g_free);
+  g_clear_object (&server->pinned_certificate);
+}
+
+static void
+kabar_account_finalize (GObject *object)
+{
+  KabarAccount *self = KABAR_ACCOUNT (object);
+
+  g_free (self->id);
+  g_free (self->display_name);
+  g_free (self->address);
+  server_clear (&self->servers[KABAR_SERVER_INCOMING]);
+  server_clear (&self->servers[KABAR_SERVER_OUTGOING]);
+  g_clear_pointer (&self->key_file, g_key_file_unref);
+
+  G_OBJECT_CLASS (kabar_account_parent_class)->finalize (object);
+}
+
+static void
+kabar_account_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  KabarAccount *self = KABAR_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+    case PROP_INCOMING_KIND:
+      g_value_set_enum (value, self->incoming_kind);
+      break;
+    case PROP_AUTH_METHOD:
+      g_value_set_enum (value, self->auth_method);
+      break;
+    case PROP_SERVER_FILES_SENT:
+      g_value_set_boolean (value, self->server_files_sent);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kabar_account_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  KabarAccount *self = KABAR_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      self->id = g_value_dup_string (value);
+      break;
+    case PROP_DISPLAY_NAME:
+      kabar_account_set_display_name (self, g_value_get_string (value));
+      break;
+    case PROP_ADDRESS:
+      kabar_account_set_address (self, g_value_get_string (value));
+      break;
+    case PROP_INCOMING_KIND:
+      kabar_account_set_incoming_kind (self, g_value_get_enum (value));
+      break;
+    case PROP_AUTH_METHOD:
+      kabar_account_set_auth_method (self, g_value_get_enum (value));
+      break;
+    case PROP_SERVER_FILES_SENT:
+      kabar_account_set_server_files_sent (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kabar_account_class_init (KabarAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = kabar_account_finalize;
+  object_class->get_property = kabar_account_get_property;
+  object_class->set_property = kabar_account_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL, NULL, flags);
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL, NULL, flags);
+  properties[PROP_INCOMING_KIND] =
+    g_param_spec_enum ("incoming-kind", NULL, NULL, KABAR_TYPE_INCOMING_KIND,
+                       KABAR_INCOMING_IMAP, flags);
+  properties[PROP_AUTH_METHOD] =
+    g_param_spec_enum ("auth-method", NULL, NULL, KABAR_TYPE_AUTH_METHOD,
+                       KABAR_AUTH_PASSWORD, flags);
+  properties[PROP_SERVER_FILES_SENT] =
+    g_param_spec_boolean ("server-files-sent", NULL, NULL, FALSE, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kabar_account_init (KabarAccount *self)
+{
+  self->servers[KABAR_SERVER_INCOMING].security = KABAR_SECURITY_IMPLICIT_TLS;
+  self->servers[KABAR_SERVER_OUTGOING].security = KABAR_SECURITY_STARTTLS;
+  self->key_file = g_key_file_new ();
+}
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+const char *
+kabar_account_get_id (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->id;
+}
+
+const char *
+kabar_account_get_display_name (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->display_name;
+}
+
+void
+kabar_account_set_display_name (KabarAccount *self,
+                                const char   *display_name)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  if (set_string (&self->display_name, display_name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+}
+
+const char *
+kabar_account_get_address (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->address;
+}
+
+void
+kabar_account_set_address (KabarAccount *self,
+                           const char   *address)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  if (set_string (&self->address, address))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+}
+
+KabarIncomingKind
+kabar_account_get_incoming_kind (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), KABAR_INCOMING_IMAP);
+  return self->incoming_kind;
+}
+
+void
+kabar_account_set_incoming_kind (KabarAccount      *self,
+                                 KabarIncomingKind  kind)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  if (self->incoming_kind == kind)
+    return;
+  self->incoming_kind = kind;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCOMING_KIND]);
+}
+
+KabarAuthMethod
+kabar_account_get_auth_method (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), KABAR_AUTH_PASSWORD);
+  return self->auth_method;
+}
+
+void
+kabar_account_set_auth_method (KabarAccount    *self,
+                               KabarAuthMethod  method)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  if (self->auth_method == method)
+    return;
+  self->auth_method = method;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH_METHOD]);
+}
+
+gboolean
+kabar_account_get_server_files_sent (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), FALSE);
+  return self->server_files_sent;
+}
+
+void
+kabar_account_set_server_files_sent (KabarAccount *self,
+                                     gboolean      files_sent)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  files_sent = !!files_sent;
+  if (self->server_files_sent == files_sent)
+    return;
+  self->server_files_sent = files_sent;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_FILES_SENT]);
+}
+
+const char *
+kabar_account_get_host (KabarAccount    *self,
+                        KabarServerRole  role)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->servers[role].host;
+}
+
+guint16
+kabar_account_get_port (KabarAccount    *self,
+                        KabarServerRole  role)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), 0);
+  return self->servers[role].port;
+}
+
+KabarSecurity
+kabar_account_get_security (KabarAccount    *self,
+                            KabarServerRole  role)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), KABAR_SECURITY_IMPLICIT_TLS);
+  return self->servers[role].security;
+}
+
+const char *
+kabar_account_get_user_name (KabarAccount    *self,
+                             KabarServerRole  role)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->servers[role].user_name != NULL ? self->servers[role].user_name : self->address;
+}
+
+void
+kabar_account_set_server (KabarAccount    *self,
+                          KabarServerRole  role,
+                          const char      *host,
+                          guint16          port,
+                          KabarSecurity    security,
+                          const char      *user_name)
+{
+  Server *server;
+
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  server = &self->servers[role];
+
+  /* Another host is another certificate: a pin never follows a move. */
+  if (g_strcmp0 (server->host, host) != 0)
+    g_clear_object (&server->pinned_certificate);
+  set_string (&server->host, host);
+  server->port = port;
+  server->security = security;
+  set_string (&server->user_name, user_name != NULL && *user_name != '\0' ? user_name : NULL);
+}
+
+GTlsCertificate *
+kabar_account_get_pinned_certificate (KabarAccount    *self,
+                                      KabarServerRole  role)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->servers[role].pinned_certificate;
+}
+
+void
+kabar_account_set_pinned_certificate (KabarAccount    *self,
+                                      KabarServerRole  role,
+                                      GTlsCertificate *certificate)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  g_set_object (&self->servers[role].pinned_certificate, certificate);
+}
+
+static gboolean
+invalid (GError     **error,
+         const char  *message)
+{
+  g_set_error_literal (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID, message);
+  return FALSE;
+}
+
+static gboolean
+address_is_valid (const char *address)
+{
+  const char *at = address != NULL ? strrchr (address, '@') : NULL;
+
+  return at != NULL && at != address && at[1] != '\0' && strchr (address, ' ') == NULL;
+}
+
+static gboolean
+server_validate (const Server  *server,
+                 const char    *what,
+                 GError       **error)
+{
+  if (server->host == NULL || *server->host == '\0')
+    {
+      g_set_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID,
+                   "The %s server has no host name", what);
+      return FALSE;
+    }
+  if (server->port == 0)
+    {
+      g_set_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID,
+                   "The %s server has no port", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kabar_account_validate (KabarAccount  *self,
+                        GError       **error)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), FALSE);
+
+  if (!address_is_valid (self->address))
+    return invalid (error, "The account has no valid mail address");
+
+  /* Microsoft Graph is reached at a fixed address and sends through it. */
+  if (self->incoming_kind == KABAR_INCOMING_GRAPH)
+    return TRUE;
+
+  return server_validate (&self->servers[KABAR_SERVER_INCOMING], "incoming", error)
+         && server_validate (&self->servers[KABAR_SERVER_OUTGOING], "outgoing", error);
+}
+
+static const char *
+enum_to_nick (GType type,
+              int   value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *enum_value = g_enum_get_value (klass, value);
+
+  g_return_val_if_fail (enum_value != NULL, NULL);
+  return enum_value->value_nick;
+}
+
+static gboolean
+enum_from_key_file (GKeyFile    *key_file,
+                    const char  *group,
+                    const char  *key,
+                    GType        type,
+                    int         *value,
+                    GError     **error)
+{
+  g_autofree char *nick = g_key_file_get_string (key_file, group, key, error);
+  g_autoptr(GEnumClass) klass = NULL;
+  GEnumValue *enum_value;
+
+  if (nick == NULL)
+    return FALSE;
+
+  klass = g_type_class_ref (type);
+  enum_value = g_enum_get_value_by_nick (klass, nick);
+  if (enum_value == NULL)
+    {
+      g_set_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID,
+                   "“%s” is not a valid %s in [%s]", nick, key, group);
+      return FALSE;
+    }
+  *value = enum_value->value;
+  return TRUE;
+}
+
+static void
+server_to_key_file (const Server *server,
+                    GKeyFile     *key_file,
+                    const char   *group)
+{
+  g_key_file_set_string (key_file, group, "Host", server->host);
+  g_key_file_set_integer (key_file, group, "Port", server->port);
+  g_key_file_set_string (key_file, group, "Security", enum_to_nick (KABAR_TYPE_SECURITY, server->security));
+
+  if (server->user_name != NULL)
+    g_key_file_set_string (key_file, group, "UserName", server->user_name);
+  else
+    g_key_file_remove_key (key_file, group, "UserName", NULL);
+
+  if (server->pinned_certificate != NULL)
+    {
+      g_autofree char *pem = NULL;
+
+      g_object_get (server->pinned_certificate, "certificate-pem", &pem, NULL);
+      g_key_file_set_string (key_file, group, "PinnedCertificate", pem);
+    }
+  else
+    g_key_file_remove_key (key_file, group, "PinnedCertificate", NULL);
+}
+
+GKeyFile *
+kabar_account_to_key_file (KabarAccount  *self,
+                           GError       **error)
+{
+  GKeyFile *key_file;
+
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+
+  if (!kabar_account_validate (self, error))
+    return NULL;
+
+  key_file = g_key_file_ref (self->key_file);
+  g_key_file_set_string (key_file, GROUP_ACCOUNT, "Id", self->id);
+  g_key_file_set_string (key_file, GROUP_ACCOUNT, "DisplayName", self->display_name ? self->display_name : "");
+  g_key_file_set_string (key_file, GROUP_ACCOUNT, "Address", self->address);
+  g_key_file_set_string (key_file, GROUP_ACCOUNT, "IncomingKind",
+                         enum_to_nick (KABAR_TYPE_INCOMING_KIND, self->incoming_kind));
+  g_key_file_set_string (key_file, GROUP_ACCOUNT, "AuthMethod",
+                         enum_to_nick (KABAR_TYPE_AUTH_METHOD, self->auth_method));
+  g_key_file_set_boolean (key_file, GROUP_ACCOUNT, "ServerFilesSent", self->server_files_sent);
+
+  for (guint role = 0; role < G_N_ELEMENTS (server_groups); role++)
+    {
+      if (self->servers[role].host != NULL)
+        server_to_key_file (&self->servers[role], key_file, server_groups[role]);
+      else
+        g_key_file_remove_group (key_file, server_groups[role], NULL);
+    }
+  return key_file;
+}
+
+static gboolean
+server_from_key_file (Server    *server,
+                      GKeyFile  *key_file,
+                      const char *group,
+                      GError   **error)
+{
+  g_autofree char *pem = NULL;
+  int security;
+  int port;
+
+  if (!g_key_file_has_group (key_file, group))
+    return TRUE;
+
+  server->host = g_key_file_get_string (key_file, group, "Host", error);
+  if (server->host == NULL)
+    return FALSE;
+
+  port = g_key_file_get_integer (key_file, group, "Port", error);
+  if (port <= 0 || port > G_MAXUINT16)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID,
+                     "%d is not a valid port in [%s]", port, group);
+      return FALSE;
+    }
+  server->port = port;
+
+  if (!enum_from_key_file (key_file, group, "Security", KABAR_TYPE_SECURITY, &security, error))
+    return FALSE;
+  server->security = security;
+  server->user_name = g_key_file_get_string (key_file, group, "UserName", NULL);
+
+  pem = g_key_file_get_string (key_file, group, "PinnedCertificate", NULL);
+  if (pem != NULL)
+    {
+      server->pinned_certificate = g_tls_certificate_new_from_pem (pem, -1, error);
+      if (server->pinned_certificate == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+KabarAccount *
+kabar_account_new_from_key_file (GKeyFile  *key_file,
+                                 GError   **error)
+{
+  g_autoptr(KabarAccount) self = NULL;
+  g_autofree char *id = NULL;
+  int kind, method;
+
+  g_return_val_if_fail (key_file != NULL, NULL);
+
+  id = g_key_file_get_string (key_file, GROUP_ACCOUNT, "Id", error);
+  if (id == NULL)
+    return NULL;
+
+  self = g_object_new (KABAR_TYPE_ACCOUNT, "id", id, NULL);
+  g_key_file_unref (self->key_file);
+  self->key_file = g_key_file_ref (key_file);
+
+  self->display_name = g_key_file_get_string (key_file, GROUP_ACCOUNT, "DisplayName", NULL);
+  self->address = g_key_file_get_string (key_file, GROUP_ACCOUNT, "Address", error);
+  if (self->address == NULL ||
+      !enum_from_key_file (key_file, GROUP_ACCOUNT, "IncomingKind", KABAR_TYPE_INCOMING_KIND, &kind, error) ||
+      !enum_from_key_file (key_file, GROUP_ACCOUNT, "AuthMethod", KABAR_TYPE_AUTH_METHOD, &method, error))
+    return NULL;
+  self->incoming_kind = kind;
+  self->auth_method = method;
+  self->server_files_sent = g_key_file_get_boolean (key_file, GROUP_ACCOUNT, "ServerFilesSent", NULL);
+
+  for (guint role = 0; role < G_N_ELEMENTS (server_groups); role++)
+    if (!server_from_key_file (&self->servers[role], key_file, server_groups[role], error))
+      return NULL;
+
+  if (!kabar_account_validate (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,105 @@
+/* kabar-account.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kabar-connection.h"
+
+G_BEGIN_DECLS
+
+/* How mail comes in. */
+typedef enum
+{
+  KABAR_INCOMING_IMAP,
+  KABAR_INCOMING_POP3,
+  KABAR_INCOMING_GRAPH,  /* Exchange-style: Microsoft Graph */
+} KabarIncomingKind;
+
+typedef enum
+{
+  KABAR_AUTH_PASSWORD,
+  KABAR_AUTH_OAUTH2,
+} KabarAuthMethod;
+
+/* Which server of the account a setting is about. */
+typedef enum
+{
+  KABAR_SERVER_INCOMING,
+  KABAR_SERVER_OUTGOING,
+} KabarServerRole;
+
+#define KABAR_ACCOUNT_ERROR (kabar_account_error_quark ())
+
+typedef enum
+{
+  KABAR_ACCOUNT_ERROR_INVALID,    /* a setting is missing or wrong */
+  KABAR_ACCOUNT_ERROR_IO,         /* its file could not be read or written */
+} KabarAccountError;
+
+GQuark kabar_account_error_quark (void);
+
+/* One account's settings. Secrets are not here: they live in the keyring
+ * (kabar-secrets.h), keyed by the account's id. Settings the account does
+ * not know (written by a newer Kabar) are kept and written back. */
+#define KABAR_TYPE_ACCOUNT (kabar_account_get_type ())
+G_DECLARE_FINAL_TYPE (KabarAccount, kabar_account, KABAR, ACCOUNT, GObject)
+
+/* A new account with a new random id. */
+KabarAccount      *kabar_account_new                    (void);
+KabarAccount      *kabar_account_new_from_key_file      (GKeyFile          *key_file,
+                                                         GError           **error);
+/* The account's settings as a key file; fails when a required setting is
+ * missing, so an unusable account is never written. */
+GKeyFile          *kabar_account_to_key_file            (KabarAccount      *self,
+                                                         GError           **error);
+gboolean           kabar_account_validate               (KabarAccount      *self,
+                                                         GError           **error);
+
+const char        *kabar_account_get_id                 (KabarAccount      *self);
+const char        *kabar_account_get_display_name       (KabarAccount      *self);
+void               kabar_account_set_display_name       (KabarAccount      *self,
+                                                         const char        *display_name);
+const char        *kabar_account_get_address            (KabarAccount      *self);
+void               kabar_account_set_address            (KabarAccount      *self,
+                                                         const char        *address);
+KabarIncomingKind  kabar_account_get_incoming_kind      (KabarAccount      *self);
+void               kabar_account_set_incoming_kind      (KabarAccount      *self,
+                                                         KabarIncomingKind  kind);
+KabarAuthMethod    kabar_account_get_auth_method        (KabarAccount      *self);
+void               kabar_account_set_auth_method        (KabarAccount      *self,
+                                                         KabarAuthMethod    method);
+/* TRUE where the provider files sent mail in Sent by itself (Outlook.com):
+ * a copy uploaded by Kabar would be a duplicate. */
+gboolean           kabar_account_get_server_files_sent  (KabarAccount      *self);
+void               kabar_account_set_server_files_sent  (KabarAccount      *self,
+                                                         gboolean           files_sent);
+
+const char        *kabar_account_get_host               (KabarAccount      *self,
+                                                         KabarServerRole    role);
+guint16            kabar_account_get_port               (KabarAccount      *self,
+                                                         KabarServerRole    role);
+KabarSecurity      kabar_account_get_security           (KabarAccount      *self,
+                                                         KabarServerRole    role);
+/* The user name to sign in with; the address when none was set. */
+const char        *kabar_account_get_user_name          (KabarAccount      *self,
+                                                         KabarServerRole    role);
+void               kabar_account_set_server             (KabarAccount      *self,
+                                                         KabarServerRole    role,
+                                                         const char        *host,
+                                                         guint16            port,
+                                                         KabarSecurity      security,
+                                                         const char        *user_name);
+/* The certificate the user chose to trust for this server although the
+ * system does not; NULL for none. */
+GTlsCertificate   *kabar_account_get_pinned_certificate (KabarAccount      *self,
+                                                         KabarServerRole    role);
+void               kabar_account_set_pinned_certificate (KabarAccount      *self,
+                                                         KabarServerRole    role,
+                                                         GTlsCertificate   *certificate);
+
+G_END_DECLS

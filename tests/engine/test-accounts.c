@@ -1,0 +1,367 @@
+/* test-accounts.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Accounts as the user keeps them: files in a private folder, passwords in
+ * the keyring of tests/kabar-test-session, nothing lost on a bad file.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "kabar-account-manager.h"
+#include "kabar-secrets.h"
+#include "kabar-test-wait.h"
+
+/* A self-signed certificate for imap.example.co.id, as a user would pin. */
+static const char test_certificate[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIBkjCCATegAwIBAgIUbI06YoegMVtMUDRTYeBWxXQfuL4wCgYIKoZIzj0EAwIw\n"
+  "HTEbMBkGA1UEAwwSaW1hcC5leGFtcGxlLmNvLmlkMCAXDTI2MTEyMTIyMTAyOFoY\n"
+  "DzIxMjYxMDI4MjIxMDI4WjAdMRswGQYDVQQDDBJpbWFwLmV4YW1wbGUuY28uaWQw\n"
+  "WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARNho8gAMmJ3EqTIUhyeztV6QERs9E3\n"
+  "X/JHKE05B/VL8W28ogvdewKWqU9AR/LbWAGzR/2JAxNy4uRM6EZkcfc3o1MwUTAd\n"
+  "BgNVHQ4EFgQUf/cOCO3k7BCrBsz9k9sS92hx4J4wHwYDVR0jBBgwFoAUf/cOCO3k\n"
+  "7BCrBsz9k9sS92hx4J4wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBG\n"
+  "AiEAiRMMx/GaN21hFVTXFgjbg32LSkUEmn5rDAtDL7N1Dx4CIQDxQORfGA+Xajd5\n"
+  "EwbNY22AS48BoBuiPOiI20yQVPojsg==\n"
+  "-----END CERTIFICATE-----\n";
+
+static char *
+make_directory (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("kabar-accounts-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static KabarAccount *
+make_imap_account (const char *address)
+{
+  KabarAccount *account = kabar_account_new ();
+
+  kabar_account_set_display_name (account, "Dewi Lestari");
+  kabar_account_set_address (account, address);
+  kabar_account_set_incoming_kind (account, KABAR_INCOMING_IMAP);
+  kabar_account_set_server (account, KABAR_SERVER_INCOMING, "imap.example.co.id", 993,
+                            KABAR_SECURITY_IMPLICIT_TLS, NULL);
+  kabar_account_set_server (account, KABAR_SERVER_OUTGOING, "smtp.example.co.id", 587,
+                            KABAR_SECURITY_STARTTLS, "dewi");
+  return account;
+}
+
+static gboolean
+load (KabarAccountManager  *manager,
+      GError              **error)
+{
+  g_autoptr(GAsyncResult) pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kabar_account_manager_load_async (manager, NULL, kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
+  return kabar_account_manager_load_finish (manager, result, error);
+}
+
+static gboolean
+save (KabarAccountManager  *manager,
+      KabarAccount         *account,
+      GError              **error)
+{
+  g_autoptr(GAsyncResult) pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kabar_account_manager_save_async (manager, account, NULL, kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
+  return kabar_account_manager_save_finish (manager, result, error);
+}
+
+static gboolean
+remove_account (KabarAccountManager  *manager,
+                KabarAccount         *account,
+                GError              **error)
+{
+  g_autoptr(GAsyncResult) pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kabar_account_manager_remove_async (manager, account, NULL, kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
+  return kabar_account_manager_remove_finish (manager, result, error);
+}
+
+static void
+store_secret (const char *account_id,
+              const char *secret)
+{
+  g_autoptr(GAsyncResult) pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kabar_secrets_store_async (account_id, KABAR_SECRET_IMAP, "test", secret, NULL, kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
+  g_assert_true (kabar_secrets_store_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+lookup_secret (const char *account_id)
+{
+  g_autoptr(GAsyncResult) pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  kabar_secrets_lookup_async (account_id, KABAR_SECRET_IMAP, NULL, kabar_test_wait_done, &pending);
+  result = kabar_test_wait (&pending);
+  secret = kabar_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
+static void
+test_accounts_saved_then_loaded_keep_every_setting (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) writer = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) reader = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) account = make_imap_account ("dewi@example.co.id");
+  g_autoptr(GTlsCertificate) pin = NULL;
+  g_autoptr(GError) error = NULL;
+  KabarAccount *loaded;
+
+  kabar_account_set_server_files_sent (account, TRUE);
+  kabar_account_set_auth_method (account, KABAR_AUTH_OAUTH2);
+  pin = g_tls_certificate_new_from_pem (test_certificate, -1, &error);
+  g_assert_no_error (error);
+  kabar_account_set_pinned_certificate (account, KABAR_SERVER_INCOMING, pin);
+
+  g_assert_true (save (writer, account, &error));
+  g_assert_no_error (error);
+  g_assert_true (load (reader, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, 1);
+  loaded = kabar_account_manager_lookup (reader, kabar_account_get_id (account));
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (kabar_account_get_display_name (loaded), ==, "Dewi Lestari");
+  g_assert_cmpstr (kabar_account_get_address (loaded), ==, "dewi@example.co.id");
+  g_assert_cmpint (kabar_account_get_incoming_kind (loaded), ==, KABAR_INCOMING_IMAP);
+  g_assert_cmpint (kabar_account_get_auth_method (loaded), ==, KABAR_AUTH_OAUTH2);
+  g_assert_true (kabar_account_get_server_files_sent (loaded));
+  g_assert_cmpstr (kabar_account_get_host (loaded, KABAR_SERVER_INCOMING), ==, "imap.example.co.id");
+  g_assert_cmpuint (kabar_account_get_port (loaded, KABAR_SERVER_INCOMING), ==, 993);
+  g_assert_cmpint (kabar_account_get_security (loaded, KABAR_SERVER_INCOMING), ==, KABAR_SECURITY_IMPLICIT_TLS);
+  g_assert_cmpstr (kabar_account_get_user_name (loaded, KABAR_SERVER_INCOMING), ==, "dewi@example.co.id");
+  g_assert_cmpstr (kabar_account_get_host (loaded, KABAR_SERVER_OUTGOING), ==, "smtp.example.co.id");
+  g_assert_cmpuint (kabar_account_get_port (loaded, KABAR_SERVER_OUTGOING), ==, 587);
+  g_assert_cmpint (kabar_account_get_security (loaded, KABAR_SERVER_OUTGOING), ==, KABAR_SECURITY_STARTTLS);
+  g_assert_cmpstr (kabar_account_get_user_name (loaded, KABAR_SERVER_OUTGOING), ==, "dewi");
+  g_assert_true (g_tls_certificate_is_same (kabar_account_get_pinned_certificate (loaded, KABAR_SERVER_INCOMING), pin));
+  g_assert_null (kabar_account_get_pinned_certificate (loaded, KABAR_SERVER_OUTGOING));
+}
+
+static void
+test_accounts_files_are_private_and_hold_no_secret (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) account = make_imap_account ("rahul@example.in");
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat info;
+
+  g_assert_true (save (manager, account, &error));
+  g_assert_no_error (error);
+  store_secret (kabar_account_get_id (account), "s3cret-Passw0rd");
+
+  path = g_strdup_printf ("%s/%s.account", dir, kabar_account_get_id (account));
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0077, ==, 0);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_nonnull (strstr (contents, "rahul@example.in"));
+  g_assert_null (strstr (contents, "s3cret-Passw0rd"));
+
+  g_assert_true (remove_account (manager, account, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_accounts_invalid_account_is_not_written (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) no_address = make_imap_account ("not-an-address");
+  g_autoptr(KabarAccount) no_host = make_imap_account ("ayu@example.co.id");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (save (manager, no_address, &error));
+  g_assert_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID);
+  g_clear_error (&error);
+
+  kabar_account_set_server (no_host, KABAR_SERVER_OUTGOING, "", 587, KABAR_SECURITY_STARTTLS, NULL);
+  g_assert_false (save (manager, no_host, &error));
+  g_assert_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "outgoing"));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+}
+
+static void
+test_accounts_unreadable_file_is_reported_and_kept (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autofree char *broken = g_build_filename (dir, "broken.account", NULL);
+  g_autoptr(KabarAccountManager) writer = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) reader = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) good = make_imap_account ("good@example.org");
+  g_autoptr(GError) error = NULL;
+  GPtrArray *problems;
+  const GError *problem;
+
+  g_assert_true (save (writer, good, &error));
+  g_assert_true (g_file_set_contents (broken, "[Account]\nId=x\nAddress=\xff\xfe not utf-8\n", -1, &error));
+
+  g_assert_true (load (reader, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, 1);
+
+  problems = kabar_account_manager_get_problems (reader);
+  g_assert_cmpuint (problems->len, ==, 1);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_nonnull (strstr (problem->message, "broken.account"));
+  g_assert_true (g_file_test (broken, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_accounts_unknown_settings_survive_a_save (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) writer = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) reader = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) account = make_imap_account ("budi@example.co.id");
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  KabarAccount *loaded;
+
+  g_assert_true (save (writer, account, &error));
+  path = g_strdup_printf ("%s/%s.account", dir, kabar_account_get_id (account));
+
+  /* A newer Kabar added a setting this one does not know. */
+  g_assert_true (g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error));
+  g_key_file_set_string (key_file, "Account", "FutureSetting", "kept");
+  g_assert_true (g_key_file_save_to_file (key_file, path, &error));
+
+  g_assert_true (load (reader, &error));
+  loaded = kabar_account_manager_lookup (reader, kabar_account_get_id (account));
+  kabar_account_set_display_name (loaded, "Budi Santoso");
+  g_assert_true (save (reader, loaded, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&key_file, g_key_file_unref);
+  key_file = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error));
+  g_assert_cmpstr (g_key_file_get_string (key_file, "Account", "FutureSetting", NULL), ==, "kept");
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  GString *log = user_data;
+
+  g_string_append_printf (log, "%u-%u+%u;", position, removed, added);
+}
+
+static void
+test_accounts_remove_deletes_file_and_secrets_and_tells_the_list (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) first = make_imap_account ("first@example.com");
+  g_autoptr(KabarAccount) second = make_imap_account ("second@example.com");
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  g_signal_connect (manager, "items-changed", G_CALLBACK (items_changed_cb), log);
+  g_assert_true (save (manager, first, &error));
+  g_assert_true (save (manager, second, &error));
+  g_assert_true (save (manager, first, &error));  /* saving again adds nothing */
+  store_secret (kabar_account_get_id (first), "first-password");
+  store_secret (kabar_account_get_id (second), "second-password");
+
+  g_assert_true (remove_account (manager, first, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (log->str, ==, "0-0+1;1-0+1;0-1+0;");
+  path = g_strdup_printf ("%s/%s.account", dir, kabar_account_get_id (first));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (lookup_secret (kabar_account_get_id (first)));
+
+  secret = lookup_secret (kabar_account_get_id (second));
+  g_assert_cmpstr (secret, ==, "second-password");
+  kabar_secrets_free (secret);
+  g_assert_true (remove_account (manager, second, &error));
+}
+
+static void
+test_accounts_no_folder_is_no_account (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autofree char *missing = g_build_filename (dir, "not", "there", NULL);
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (missing);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (load (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+  g_assert_cmpuint (kabar_account_manager_get_problems (manager)->len, ==, 0);
+}
+
+static void
+test_accounts_default_folder_is_in_the_user_config (void)
+{
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (NULL);
+  g_autofree char *expected = g_build_filename (g_get_user_config_dir (), "kabar", "accounts", NULL);
+
+  g_assert_cmpstr (kabar_account_manager_get_directory (manager), ==, expected);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/accounts/saved-then-loaded-keep-every-setting",
+                   test_accounts_saved_then_loaded_keep_every_setting);
+  g_test_add_func ("/accounts/files-are-private-and-hold-no-secret",
+                   test_accounts_files_are_private_and_hold_no_secret);
+  g_test_add_func ("/accounts/invalid-account-is-not-written",
+                   test_accounts_invalid_account_is_not_written);
+  g_test_add_func ("/accounts/unreadable-file-is-reported-and-kept",
+                   test_accounts_unreadable_file_is_reported_and_kept);
+  g_test_add_func ("/accounts/unknown-settings-survive-a-save",
+                   test_accounts_unknown_settings_survive_a_save);
+  g_test_add_func ("/accounts/remove-deletes-file-and-secrets-and-tells-the-list",
+                   test_accounts_remove_deletes_file_and_secrets_and_tells_the_list);
+  g_test_add_func ("/accounts/no-folder-is-no-account",
+                   test_accounts_no_folder_is_no_account);
+  g_test_add_func ("/accounts/default-folder-is-in-the-user-config",
+                   test_accounts_default_folder_is_in_the_user_config);
+
+  return g_test_run ();
+}
