@@ -249,6 +249,7 @@ test_accounts_unknown_settings_survive_a_save (void)
   g_autoptr(KabarAccount) account = make_imap_account ("budi@example.co.id");
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
   g_autofree char *path = NULL;
+  g_autofree char *future = NULL;
   g_autoptr(GError) error = NULL;
   KabarAccount *loaded;
 
@@ -269,7 +270,8 @@ test_accounts_unknown_settings_survive_a_save (void)
   g_clear_pointer (&key_file, g_key_file_unref);
   key_file = g_key_file_new ();
   g_assert_true (g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error));
-  g_assert_cmpstr (g_key_file_get_string (key_file, "Account", "FutureSetting", NULL), ==, "kept");
+  future = g_key_file_get_string (key_file, "Account", "FutureSetting", NULL);
+  g_assert_cmpstr (future, ==, "kept");
 }
 
 static void
