@@ -1,0 +1,766 @@
+/* kabar-store-messages.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Message summaries: the sync's batches in, the message list's pages out.
+ */
+
+#include "config.h"
+
+#include "kabar-store-private.h"
+#include "kabar-store-threads.h"
+
+#define SUMMARY_COLUMNS \
+  "id, folder_id, uid, flags, keywords, modseq, internal_date, date, size, " \
+  "subject, from_name, from_address, to_list, cc_list, message_id, " \
+  "in_reply_to, refs, thread_id, has_attachments, preview"
+
+enum
+{
+  COLUMN_ID,
+  COLUMN_FOLDER_ID,
+  COLUMN_UID,
+  COLUMN_FLAGS,
+  COLUMN_KEYWORDS,
+  COLUMN_MODSEQ,
+  COLUMN_INTERNAL_DATE,
+  COLUMN_DATE,
+  COLUMN_SIZE,
+  COLUMN_SUBJECT,
+  COLUMN_FROM_NAME,
+  COLUMN_FROM_ADDRESS,
+  COLUMN_TO,
+  COLUMN_CC,
+  COLUMN_MESSAGE_ID,
+  COLUMN_IN_REPLY_TO,
+  COLUMN_REFERENCES,
+  COLUMN_THREAD_ID,
+  COLUMN_HAS_ATTACHMENTS,
+  COLUMN_PREVIEW,
+};
+
+/* Insertion takes the same columns, id aside, as parameters 1 to 19, and
+ * the two Message-ID hashes. */
+static const char insert_sql[] =
+  "INSERT INTO messages (folder_id, uid, flags, keywords, modseq, internal_date, "
+  "  date, size, subject, from_name, from_address, to_list, cc_list, message_id, "
+  "  in_reply_to, refs, thread_id, has_attachments, preview, message_id_hash, "
+  "  in_reply_to_hash) "
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+  "  ?17, ?18, ?19, ?20, ?21) "
+  "ON CONFLICT (folder_id, uid) DO NOTHING";
+
+static char *
+column_strdup (sqlite3_stmt *stmt,
+               int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static KabarMessageSummary *
+summary_from_row (sqlite3_stmt *stmt)
+{
+  KabarMessageSummary *summary = kabar_message_summary_new ();
+
+  summary->id = sqlite3_column_int64 (stmt, COLUMN_ID);
+  summary->folder_id = sqlite3_column_int64 (stmt, COLUMN_FOLDER_ID);
+  summary->uid = (guint32) sqlite3_column_int64 (stmt, COLUMN_UID);
+  summary->flags = sqlite3_column_int (stmt, COLUMN_FLAGS);
+  summary->keywords = column_strdup (stmt, COLUMN_KEYWORDS);
+  summary->modseq = sqlite3_column_int64 (stmt, COLUMN_MODSEQ);
+  summary->internal_date = sqlite3_column_int64 (stmt, COLUMN_INTERNAL_DATE);
+  summary->date = sqlite3_column_int64 (stmt, COLUMN_DATE);
+  summary->size = sqlite3_column_int64 (stmt, COLUMN_SIZE);
+  summary->subject = column_strdup (stmt, COLUMN_SUBJECT);
+  summary->from_name = column_strdup (stmt, COLUMN_FROM_NAME);
+  summary->from_address = column_strdup (stmt, COLUMN_FROM_ADDRESS);
+  summary->to = column_strdup (stmt, COLUMN_TO);
+  summary->cc = column_strdup (stmt, COLUMN_CC);
+  summary->message_id = column_strdup (stmt, COLUMN_MESSAGE_ID);
+  summary->in_reply_to = column_strdup (stmt, COLUMN_IN_REPLY_TO);
+  summary->references = column_strdup (stmt, COLUMN_REFERENCES);
+  summary->thread_id = sqlite3_column_int64 (stmt, COLUMN_THREAD_ID);
+  summary->has_attachments = sqlite3_column_int (stmt, COLUMN_HAS_ATTACHMENTS) != 0;
+  summary->preview = column_strdup (stmt, COLUMN_PREVIEW);
+  return summary;
+}
+
+/* Inserting a batch. */
+
+typedef struct
+{
+  KabarStore *store;
+  gint64 folder_id;
+  GPtrArray *summaries;
+  /* The new rows, and those of them unread as they went in: a later
+   * change to their flags in the same batch (a UID given twice) is
+   * counted by the schema's trigger, from those flags. */
+  guint inserted;
+  guint inserted_unread;
+} InsertBatch;
+
+/* The Message-ID forms the threading looks up, normalised once. */
+typedef struct
+{
+  char *message_id;
+  char *in_reply_to;
+  GPtrArray *references;
+  char *references_text;
+} MessageIds;
+
+static void
+message_ids_clear (MessageIds *ids)
+{
+  g_free (ids->message_id);
+  g_free (ids->in_reply_to);
+  g_clear_pointer (&ids->references, g_ptr_array_unref);
+  g_free (ids->references_text);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MessageIds, message_ids_clear)
+
+static void
+message_ids_init (MessageIds                *ids,
+                  const KabarMessageSummary *summary)
+{
+  ids->message_id = kabar_store_parse_message_id (summary->message_id);
+  ids->in_reply_to = kabar_store_parse_message_id (summary->in_reply_to);
+  ids->references = kabar_store_parse_message_ids (summary->references);
+  ids->references_text = kabar_store_format_references (ids->references);
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           parameter,
+           const char   *text)
+{
+  sqlite3_bind_text (stmt, parameter, text, -1, SQLITE_STATIC);
+}
+
+/* Every parameter is bound at every row: the statement keeps the last
+ * row's values. */
+static void
+bind_hash (sqlite3_stmt *stmt,
+           int           parameter,
+           const char   *id)
+{
+  if (id != NULL)
+    sqlite3_bind_int64 (stmt, parameter, kabar_store_hash_message_id (id));
+  else
+    sqlite3_bind_null (stmt, parameter);
+}
+
+static void
+bind_summary (sqlite3_stmt              *stmt,
+              gint64                     folder_id,
+              const KabarMessageSummary *summary,
+              const MessageIds          *ids,
+              gint64                     thread_id)
+{
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, summary->uid);
+  sqlite3_bind_int (stmt, 3, summary->flags);
+  bind_text (stmt, 4, summary->keywords);
+  sqlite3_bind_int64 (stmt, 5, (sqlite3_int64) summary->modseq);
+  sqlite3_bind_int64 (stmt, 6, summary->internal_date);
+  sqlite3_bind_int64 (stmt, 7, summary->date != 0 ? summary->date : summary->internal_date);
+  sqlite3_bind_int64 (stmt, 8, (sqlite3_int64) summary->size);
+  bind_text (stmt, 9, summary->subject);
+  bind_text (stmt, 10, summary->from_name);
+  bind_text (stmt, 11, summary->from_address);
+  bind_text (stmt, 12, summary->to);
+  bind_text (stmt, 13, summary->cc);
+  bind_text (stmt, 14, ids->message_id);
+  bind_text (stmt, 15, ids->in_reply_to);
+  bind_text (stmt, 16, ids->references_text);
+  sqlite3_bind_int64 (stmt, 17, thread_id);
+  sqlite3_bind_int (stmt, 18, summary->has_attachments ? 1 : 0);
+  bind_text (stmt, 19, summary->preview);
+  bind_hash (stmt, 20, ids->message_id);
+  bind_hash (stmt, 21, ids->in_reply_to);
+}
+
+/* A UID the folder has: its envelope is the same, its flags are news. */
+static gboolean
+update_existing (KabarStoreConnection  *connection,
+                 gint64                 folder_id,
+                 KabarMessageSummary   *summary,
+                 GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5 "
+                                    "WHERE folder_id = ?1 AND uid = ?2 "
+                                    "RETURNING id, thread_id",
+                                    error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, summary->uid);
+  sqlite3_bind_int (stmt, 3, summary->flags);
+  bind_text (stmt, 4, summary->keywords);
+  sqlite3_bind_int64 (stmt, 5, (sqlite3_int64) summary->modseq);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    return TRUE;
+  summary->id = sqlite3_column_int64 (stmt, 0);
+  summary->thread_id = sqlite3_column_int64 (stmt, 1);
+  /* RETURNING's statement must run to its end before the next one. */
+  return kabar_store_statement_run (stmt, error);
+}
+
+static gboolean
+insert_summary (KabarStoreConnection  *connection,
+                sqlite3_stmt          *insert,
+                KabarStoreThreader    *threader,
+                InsertBatch           *batch,
+                KabarMessageSummary   *summary,
+                GError               **error)
+{
+  gint64 folder_id = batch->folder_id;
+  sqlite3 *db = kabar_store_connection_get_db (connection);
+  g_auto(MessageIds) ids = { NULL, };
+  gint64 thread_id;
+  gboolean inserted;
+
+  message_ids_init (&ids, summary);
+  if (!kabar_store_threader_assign (threader, ids.message_id, ids.in_reply_to,
+                                    ids.references, &thread_id, error))
+    return FALSE;
+
+  bind_summary (insert, folder_id, summary, &ids, thread_id);
+  inserted = kabar_store_statement_run (insert, error);
+  sqlite3_reset (insert);
+  if (!inserted)
+    return FALSE;
+
+  summary->folder_id = folder_id;
+  if (sqlite3_changes (db) == 0)
+    return update_existing (connection, folder_id, summary, error);
+  summary->id = sqlite3_last_insert_rowid (db);
+  summary->thread_id = thread_id;
+  batch->inserted++;
+  if (!(summary->flags & KABAR_MESSAGE_FLAG_SEEN))
+    batch->inserted_unread++;
+  return TRUE;
+}
+
+/* Runs sql with the integers ?1 to ?3. */
+static gboolean
+run_with_ints (KabarStoreConnection  *connection,
+               const char            *sql,
+               gint64                 first,
+               gint64                 second,
+               gint64                 third,
+               GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt = kabar_store_connection_prepare (connection, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, second);
+  sqlite3_bind_int64 (stmt, 3, third);
+  return kabar_store_statement_run (stmt, error);
+}
+
+/* What triggers would do for each row, done once for the batch's new rows
+ * (AUTOINCREMENT ids: they are those above the last id before it). A
+ * trigger a row made the batch several times slower: each FTS5 insert
+ * then wrote its own index segment. */
+static gboolean
+index_and_count_new_rows (KabarStoreConnection  *connection,
+                          InsertBatch           *batch,
+                          gint64                 last_old_id,
+                          GError               **error)
+{
+  return run_with_ints (connection,
+                        "INSERT INTO message_search (rowid, subject, sender, recipients, body) "
+                        "SELECT id, subject, sender, recipients, body "
+                        "FROM message_search_source WHERE id > ?1",
+                        last_old_id, 0, 0, error)
+         && run_with_ints (connection,
+                           "UPDATE folders SET total_count = total_count + ?2, "
+                           "  unread_count = unread_count + ?3 WHERE id = ?1",
+                           batch->folder_id, batch->inserted, batch->inserted_unread, error);
+}
+
+static gboolean
+check_folder (KabarStoreConnection  *connection,
+              gint64                 folder_id,
+              GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, "SELECT 1 FROM folders WHERE id = ?1", error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
+                 "No folder with id %" G_GINT64_FORMAT, folder_id);
+  return has_row;
+}
+
+static gboolean
+insert_batch (KabarStoreConnection  *connection,
+              gpointer               data,
+              GError               **error)
+{
+  InsertBatch *batch = data;
+  g_autoptr(KabarStoreStatement) insert = kabar_store_connection_prepare (connection, insert_sql,
+                                                                         error);
+  KabarStoreThreader threader;
+  gint64 last_old_id;
+  gpointer hook_data;
+  KabarStoreInsertHook hook = kabar_store_get_insert_hook (batch->store, &hook_data);
+
+  if (insert == NULL
+      || !check_folder (connection, batch->folder_id, error)
+      || !kabar_store_threader_init (&threader, connection, error)
+      || !kabar_store_connection_query_int (connection, "SELECT max (id) FROM messages",
+                                            &last_old_id, error))
+    return FALSE;
+  for (guint i = 0; i < batch->summaries->len; i++)
+    {
+      if (hook != NULL)
+        hook (i, hook_data);
+      if (!insert_summary (connection, insert, &threader, batch,
+                           g_ptr_array_index (batch->summaries, i), error))
+        return FALSE;
+    }
+  return index_and_count_new_rows (connection, batch, last_old_id, error);
+}
+
+gboolean
+kabar_store_insert_summaries (KabarStore  *self,
+                              gint64       folder_id,
+                              GPtrArray   *summaries,
+                              GError     **error)
+{
+  InsertBatch batch = { self, folder_id, summaries, 0, 0 };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (summaries != NULL, FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, insert_batch, &batch, error);
+}
+
+/* Flags. */
+
+typedef struct
+{
+  gint64 folder_id;
+  const KabarFlagUpdate *updates;
+  gsize n_updates;
+} FlagBatch;
+
+/* Unchanged rows are not written: a resync without CONDSTORE reports every
+ * message, and most have not changed. */
+static gboolean
+update_flags_batch (KabarStoreConnection  *connection,
+                    gpointer               data,
+                    GError               **error)
+{
+  FlagBatch *batch = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5 "
+                                    "WHERE folder_id = ?1 AND uid = ?2 "
+                                    "  AND (flags != ?3 OR keywords IS NOT ?4 OR modseq != ?5)",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, batch->folder_id);
+  for (gsize i = 0; i < batch->n_updates; i++)
+    {
+      const KabarFlagUpdate *update = &batch->updates[i];
+
+      sqlite3_bind_int64 (stmt, 2, update->uid);
+      sqlite3_bind_int (stmt, 3, update->flags);
+      bind_text (stmt, 4, update->keywords);
+      sqlite3_bind_int64 (stmt, 5, (sqlite3_int64) update->modseq);
+      if (!kabar_store_statement_run (stmt, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+gboolean
+kabar_store_update_flags (KabarStore             *self,
+                          gint64                  folder_id,
+                          const KabarFlagUpdate  *updates,
+                          gsize                   n_updates,
+                          GError                **error)
+{
+  FlagBatch batch = { folder_id, updates, n_updates };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (updates != NULL || n_updates == 0, FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, update_flags_batch, &batch, error);
+}
+
+/* Deleting by UID. */
+
+typedef struct
+{
+  gint64 folder_id;
+  const KabarUidRange *ranges;
+  gsize n_ranges;
+} DeleteBatch;
+
+static gboolean
+delete_batch (KabarStoreConnection  *connection,
+              gpointer               data,
+              GError               **error)
+{
+  DeleteBatch *batch = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "DELETE FROM messages "
+                                    "WHERE folder_id = ?1 AND uid BETWEEN ?2 AND ?3",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, batch->folder_id);
+  for (gsize i = 0; i < batch->n_ranges; i++)
+    {
+      sqlite3_bind_int64 (stmt, 2, MIN (batch->ranges[i].first, batch->ranges[i].last));
+      sqlite3_bind_int64 (stmt, 3, MAX (batch->ranges[i].first, batch->ranges[i].last));
+      if (!kabar_store_statement_run (stmt, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+gboolean
+kabar_store_delete_messages (KabarStore           *self,
+                             gint64                folder_id,
+                             const KabarUidRange  *ranges,
+                             gsize                 n_ranges,
+                             GError              **error)
+{
+  DeleteBatch batch = { folder_id, ranges, n_ranges };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ranges != NULL || n_ranges == 0, FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, delete_batch, &batch, error);
+}
+
+/* Reading. */
+
+typedef struct
+{
+  gint64 id;
+  guint offset;
+  guint limit;
+  gpointer result;
+} ReadQuery;
+
+static gboolean
+read_uid_flags (KabarStoreConnection  *connection,
+                gpointer               data,
+                GError               **error)
+{
+  ReadQuery *query = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT uid, flags FROM messages WHERE folder_id = ?1 "
+                                    "ORDER BY uid",
+                                    error);
+  GArray *map = query->result;
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, query->id);
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    {
+      KabarUidFlags entry = {
+        (guint32) sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_int (stmt, 1),
+      };
+
+      g_array_append_val (map, entry);
+    }
+  return stepped;
+}
+
+GArray *
+kabar_store_get_uid_flags (KabarStore  *self,
+                           gint64       folder_id,
+                           GError     **error)
+{
+  g_autoptr(GArray) map = g_array_new (FALSE, FALSE, sizeof (KabarUidFlags));
+  ReadQuery query = { folder_id, 0, 0, map };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_uid_flags, &query, error))
+    return NULL;
+  return g_steal_pointer (&map);
+}
+
+static gboolean
+read_max_uid (KabarStoreConnection  *connection,
+              gpointer               data,
+              GError               **error)
+{
+  ReadQuery *query = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT max (uid) FROM messages WHERE folder_id = ?1",
+                                    error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, query->id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  *(guint32 *) query->result = (guint32) sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+kabar_store_get_max_uid (KabarStore  *self,
+                         gint64       folder_id,
+                         guint32     *max_uid,
+                         GError     **error)
+{
+  ReadQuery query = { folder_id, 0, 0, max_uid };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (max_uid != NULL, FALSE);
+
+  return kabar_store_read (self, read_max_uid, &query, error);
+}
+
+static gboolean
+read_counts (KabarStoreConnection  *connection,
+             gpointer               data,
+             GError               **error)
+{
+  ReadQuery *query = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT total_count, unread_count FROM folders WHERE id = ?1",
+                                    error);
+  guint *counts = query->result;
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, query->id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    {
+      g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
+                   "No folder with id %" G_GINT64_FORMAT, query->id);
+      return FALSE;
+    }
+  counts[0] = (guint) sqlite3_column_int64 (stmt, 0);
+  counts[1] = (guint) sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
+gboolean
+kabar_store_count_messages (KabarStore  *self,
+                            gint64       folder_id,
+                            guint       *total,
+                            guint       *unread,
+                            GError     **error)
+{
+  guint counts[2] = { 0, 0 };
+  ReadQuery query = { folder_id, 0, 0, counts };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+
+  if (!kabar_store_read (self, read_counts, &query, error))
+    return FALSE;
+  if (total != NULL)
+    *total = counts[0];
+  if (unread != NULL)
+    *unread = counts[1];
+  return TRUE;
+}
+
+/* Runs a summary query whose parameters are ?1 = query->id and, when the
+ * SQL has them, ?2 = limit and ?3 = offset. */
+static gboolean
+read_summaries (KabarStoreConnection  *connection,
+                const char            *sql,
+                ReadQuery             *query,
+                GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt = kabar_store_connection_prepare (connection, sql, error);
+  GPtrArray *summaries = query->result;
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, query->id);
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    {
+      sqlite3_bind_int64 (stmt, 2, query->limit);
+      sqlite3_bind_int64 (stmt, 3, query->offset);
+    }
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    g_ptr_array_add (summaries, summary_from_row (stmt));
+  return stepped;
+}
+
+static gboolean
+read_page (KabarStoreConnection  *connection,
+           gpointer               data,
+           GError               **error)
+{
+  /* The order of messages_folder_date: no sorting step. */
+  return read_summaries (connection,
+                         "SELECT " SUMMARY_COLUMNS " FROM messages WHERE folder_id = ?1 "
+                         "ORDER BY date DESC, uid DESC LIMIT ?2 OFFSET ?3",
+                         data, error);
+}
+
+GPtrArray *
+kabar_store_list_messages (KabarStore  *self,
+                           gint64       folder_id,
+                           guint        offset,
+                           guint        limit,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_message_summary_free);
+  ReadQuery query = { folder_id, offset, limit, page };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_page, &query, error))
+    return NULL;
+  return g_steal_pointer (&page);
+}
+
+static gboolean
+read_message (KabarStoreConnection  *connection,
+              gpointer               data,
+              GError               **error)
+{
+  ReadQuery *query = data;
+
+  if (!read_summaries (connection, "SELECT " SUMMARY_COLUMNS " FROM messages WHERE id = ?1",
+                       query, error))
+    return FALSE;
+  if (((GPtrArray *) query->result)->len == 0)
+    {
+      g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
+                   "No message with id %" G_GINT64_FORMAT, query->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+KabarMessageSummary *
+kabar_store_get_message (KabarStore  *self,
+                         gint64       message_id,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_message_summary_free);
+  ReadQuery query = { message_id, 0, 0, found };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_message, &query, error))
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
+}
+
+typedef struct
+{
+  const char *message_id;
+  GPtrArray *summaries;
+} MessageIdQuery;
+
+static gboolean
+read_by_message_id (KabarStoreConnection  *connection,
+                    gpointer               data,
+                    GError               **error)
+{
+  MessageIdQuery *query = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT " SUMMARY_COLUMNS " FROM messages "
+                                    "WHERE message_id_hash = ?1 AND message_id = ?2 ORDER BY id",
+                                    error);
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, kabar_store_hash_message_id (query->message_id));
+  bind_text (stmt, 2, query->message_id);
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    g_ptr_array_add (query->summaries, summary_from_row (stmt));
+  return stepped;
+}
+
+GPtrArray *
+kabar_store_find_by_message_id (KabarStore  *self,
+                                const char  *message_id,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_message_summary_free);
+  g_autofree char *normalized = NULL;
+  MessageIdQuery query = { NULL, found };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+  g_return_val_if_fail (message_id != NULL, NULL);
+
+  normalized = kabar_store_parse_message_id (message_id);
+  if (normalized == NULL)
+    return g_steal_pointer (&found);
+  query.message_id = normalized;
+  if (!kabar_store_read (self, read_by_message_id, &query, error))
+    return NULL;
+  return g_steal_pointer (&found);
+}
+
+static gboolean
+read_thread (KabarStoreConnection  *connection,
+             gpointer               data,
+             GError               **error)
+{
+  return read_summaries (connection,
+                         "SELECT " SUMMARY_COLUMNS " FROM messages WHERE thread_id = ?1 "
+                         "ORDER BY date, id",
+                         data, error);
+}
+
+GPtrArray *
+kabar_store_list_thread (KabarStore  *self,
+                         gint64       thread_id,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) thread = g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_message_summary_free);
+  ReadQuery query = { thread_id, 0, 0, thread };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_thread, &query, error))
+    return NULL;
+  return g_steal_pointer (&thread);
+}

@@ -1,0 +1,64 @@
+/* kabar-store-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the store's own files (and its tests), not by other layers.
+ */
+
+#pragma once
+
+#include "kabar-store.h"
+#include "kabar-store-connection.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  /* Survives a crash of Kabar; a power cut may take the last commits. */
+  KABAR_STORE_DURABILITY_NORMAL,
+  /* Flushed to disk at commit (synchronous=FULL for that transaction):
+   * for what exists nowhere else, the pending operations and, when it
+   * comes, the outbox. */
+  KABAR_STORE_DURABILITY_FULL,
+} KabarStoreDurability;
+
+/* A unit of work run inside a transaction on one connection. */
+typedef gboolean (*KabarStoreWork) (KabarStoreConnection  *connection,
+                                    gpointer               data,
+                                    GError               **error);
+
+/* Runs work in one write transaction on the writer connection, holding its
+ * lock: committed when work returns TRUE, rolled back otherwise. */
+gboolean kabar_store_write (KabarStore            *self,
+                            KabarStoreDurability   durability,
+                            KabarStoreWork         work,
+                            gpointer               data,
+                            GError               **error);
+/* Runs work in one read transaction on the reader connection, so all its
+ * statements see the same committed state. */
+gboolean kabar_store_read  (KabarStore            *self,
+                            KabarStoreWork         work,
+                            gpointer               data,
+                            GError               **error);
+
+/* The schema version this build writes. */
+guint    kabar_store_schema_latest_version (void);
+
+/* Tests only: runs sql on the writer connection (to set PRAGMA
+ * max_page_count or cache_size), and calls hook before each row of a
+ * summary batch is inserted. */
+typedef void (*KabarStoreInsertHook) (guint row, gpointer data);
+
+gboolean kabar_store_exec_for_testing        (KabarStore            *self,
+                                              const char            *sql,
+                                              GError               **error);
+void     kabar_store_set_insert_hook_for_testing (KabarStore           *self,
+                                                  KabarStoreInsertHook  hook,
+                                                  gpointer              data);
+
+/* Internal to the files of the store. */
+KabarStoreInsertHook kabar_store_get_insert_hook (KabarStore *self,
+                                                  gpointer   *data);
+
+G_END_DECLS

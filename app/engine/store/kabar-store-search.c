@@ -1,0 +1,239 @@
+/* kabar-store-search.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Bodies, fetched on demand, and the full-text search over them and the
+ * envelopes. The index itself is kept by the schema's triggers.
+ */
+
+#include "config.h"
+
+#include "kabar-store-private.h"
+
+static gboolean
+set_message_not_found (GError **error,
+                       gint64   message_id)
+{
+  g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
+               "No message with id %" G_GINT64_FORMAT, message_id);
+  return FALSE;
+}
+
+/* Storing a body. */
+
+typedef struct
+{
+  gint64 message_id;
+  GBytes *raw;
+  const char *text;
+} BodyWrite;
+
+static gboolean
+message_exists (KabarStoreConnection  *connection,
+                gint64                 message_id,
+                GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, "SELECT 1 FROM messages WHERE id = ?1", error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  return has_row || set_message_not_found (error, message_id);
+}
+
+/* An update or an insert, never an upsert: an upsert that meets a
+ * conflict runs the insert triggers before the update ones, and the
+ * search index would see the body removed twice. */
+static gboolean
+write_body_row (KabarStoreConnection  *connection,
+                const char            *sql,
+                BodyWrite             *body,
+                GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt = kabar_store_connection_prepare (connection, sql, error);
+  gsize size = 0;
+  gconstpointer raw = body->raw != NULL ? g_bytes_get_data (body->raw, &size) : NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, body->message_id);
+  if (body->raw != NULL)
+    sqlite3_bind_blob64 (stmt, 2, raw != NULL ? raw : "", size, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, body->text, -1, SQLITE_STATIC);
+  return kabar_store_statement_run (stmt, error);
+}
+
+static gboolean
+write_body (KabarStoreConnection  *connection,
+            gpointer               data,
+            GError               **error)
+{
+  BodyWrite *body = data;
+
+  if (!message_exists (connection, body->message_id, error)
+      || !write_body_row (connection,
+                          "UPDATE bodies SET raw = ?2, fetched = ?2 IS NOT NULL, text = ?3 "
+                          "WHERE message_id = ?1",
+                          body, error))
+    return FALSE;
+  if (sqlite3_changes (kabar_store_connection_get_db (connection)) > 0)
+    return TRUE;
+  return write_body_row (connection,
+                         "INSERT INTO bodies (message_id, raw, fetched, text) "
+                         "VALUES (?1, ?2, ?2 IS NOT NULL, ?3)",
+                         body, error);
+}
+
+gboolean
+kabar_store_set_body (KabarStore  *self,
+                      gint64       message_id,
+                      GBytes      *raw,
+                      const char  *text,
+                      GError     **error)
+{
+  BodyWrite body = { message_id, raw, text };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, write_body, &body, error);
+}
+
+/* Reading a body. */
+
+typedef struct
+{
+  gint64 message_id;
+  GBytes *raw;
+} BodyRead;
+
+static gboolean
+read_body (KabarStoreConnection  *connection,
+           gpointer               data,
+           GError               **error)
+{
+  BodyRead *body = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT b.raw FROM messages AS m "
+                                    "LEFT JOIN bodies AS b ON b.message_id = m.id "
+                                    "WHERE m.id = ?1",
+                                    error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, body->message_id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    return set_message_not_found (error, body->message_id);
+  if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    body->raw = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  return TRUE;
+}
+
+GBytes *
+kabar_store_get_body (KabarStore  *self,
+                      gint64       message_id,
+                      GError     **error)
+{
+  BodyRead body = { message_id, NULL };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_body, &body, error))
+    return NULL;
+  return body.raw;
+}
+
+/* Searching. */
+
+/* Each word of the user's text becomes a quoted FTS5 string with a prefix
+ * star: quotes keep FTS5's operators (AND, NOT, NEAR, -, :, ^, *)
+ * literal, and the tokenizer still splits "alice@example.com" into the
+ * phrase alice example com, as it did when indexing. */
+static char *
+build_fts_query (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\r\n", -1);
+  GString *query = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *escaped = NULL;
+      g_auto(GStrv) quote_parts = NULL;
+
+      if (*words[i] == '\0')
+        continue;
+      quote_parts = g_strsplit (words[i], "\"", -1);
+      escaped = g_strjoinv ("\"\"", quote_parts);
+      g_string_append_printf (query, "%s\"%s\"*", query->len > 0 ? " " : "", escaped);
+    }
+  return g_string_free (query, query->len == 0);
+}
+
+typedef struct
+{
+  const char *fts_query;
+  gint64 folder_id;
+  guint limit;
+  GArray *ids;
+} SearchQuery;
+
+static gboolean
+read_search (KabarStoreConnection  *connection,
+             gpointer               data,
+             GError               **error)
+{
+  SearchQuery *search = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT m.id FROM message_search AS s "
+                                    "JOIN messages AS m ON m.id = s.rowid "
+                                    "WHERE message_search MATCH ?1 AND (?2 = 0 OR m.folder_id = ?2) "
+                                    "ORDER BY m.date DESC, m.id DESC LIMIT ?3",
+                                    error);
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, search->fts_query, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, search->folder_id);
+  sqlite3_bind_int64 (stmt, 3, search->limit);
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (search->ids, id);
+    }
+  return stepped;
+}
+
+GArray *
+kabar_store_search (KabarStore  *self,
+                    const char  *query,
+                    gint64       folder_id,
+                    guint        limit,
+                    GError     **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *fts_query = NULL;
+  SearchQuery search = { NULL, folder_id, limit, ids };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  fts_query = build_fts_query (query);
+  if (fts_query == NULL || limit == 0)
+    return g_steal_pointer (&ids);
+  search.fts_query = fts_query;
+  if (!kabar_store_read (self, read_search, &search, error))
+    return NULL;
+  return g_steal_pointer (&ids);
+}
