@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #endif
 
+#include <libsoup/soup.h>
+
 #include "kabar-test-bed.h"
 #include "kabar-test-client.h"
 
@@ -94,6 +96,10 @@ struct _KabarTestBed
   Server dovecot;
   Server postfix;
   guint next_message;
+
+  /* OAuth2: the introspection endpoint Dovecot asks, and what it knows. */
+  SoupServer *introspection;
+  GHashTable *tokens;          /* token -> address */
 };
 
 G_DEFINE_FINAL_TYPE (KabarTestBed, kabar_test_bed, G_TYPE_OBJECT)
@@ -1114,6 +1120,10 @@ kabar_test_bed_finalize (GObject *object)
   g_ptr_array_unref (self->dropped_capabilities);
   g_string_free (self->dovecot_extra, TRUE);
   g_string_free (self->postfix_extra, TRUE);
+  if (self->introspection != NULL)
+    soup_server_disconnect (self->introspection);
+  g_clear_object (&self->introspection);
+  g_clear_pointer (&self->tokens, g_hash_table_unref);
   g_free (self->dovecot.log_path);
   g_free (self->dovecot.output_path);
   g_free (self->postfix.log_path);
@@ -1389,6 +1399,87 @@ kabar_test_bed_add_dovecot_config (KabarTestBed *self,
 {
   g_return_if_fail (KABAR_IS_TEST_BED (self));
   g_string_append_printf (self->dovecot_extra, "%s\n", lines);
+}
+
+/* --- OAuth2 ------------------------------------------------------------------ */
+
+/* RFC 7662 token introspection, as Dovecot's oauth2 passdb asks it. */
+static void
+on_introspect (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  KabarTestBed *self = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  g_autofree char *form = g_strndup (body->data, body->length);
+  g_autoptr(GHashTable) fields = soup_form_decode (form);
+  const char *address = g_hash_table_lookup (self->tokens, g_hash_table_lookup (fields, "token"));
+  g_autofree char *reply = address != NULL
+    ? g_strdup_printf ("{\"active\": true, \"username\": \"%s\"}", address)
+    : g_strdup ("{\"active\": false}");
+
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
+}
+
+static guint16
+start_introspection (KabarTestBed *self)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  guint16 port;
+
+  self->introspection = soup_server_new (NULL, NULL);
+  soup_server_add_handler (self->introspection, "/introspect", on_introspect, self, NULL);
+  if (!soup_server_listen_local (self->introspection, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("The bed's token introspection endpoint could not listen: %s", error->message);
+  uris = soup_server_get_uris (self->introspection);
+  port = (guint16) g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+void
+kabar_test_bed_enable_oauth2 (KabarTestBed *self)
+{
+  g_autofree char *args_path = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (KABAR_IS_TEST_BED (self));
+  g_return_if_fail (self->introspection == NULL);
+
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  args_path = g_build_filename (self->dir, "oauth2.conf", NULL);
+  args = g_strdup_printf ("introspection_mode = post\n"
+                          "introspection_url = http://127.0.0.1:%u/introspect\n"
+                          "username_attribute = username\n",
+                          start_introspection (self));
+  if (!g_file_set_contents (args_path, args, -1, &error))
+    g_error ("Could not write %s: %s", args_path, error->message);
+
+  /* Passwords keep their passdb; the token mechanisms get this one. */
+  config = g_strdup_printf ("auth_mechanisms = plain login xoauth2 oauthbearer\n"
+                            "passdb {\n"
+                            "  driver = oauth2\n"
+                            "  mechanisms = xoauth2 oauthbearer\n"
+                            "  args = %s\n"
+                            "}\n", args_path);
+  kabar_test_bed_add_dovecot_config (self, config);
+}
+
+void
+kabar_test_bed_add_oauth2_token (KabarTestBed *self,
+                                 const char   *token,
+                                 const char   *address)
+{
+  g_return_if_fail (KABAR_IS_TEST_BED (self));
+  g_return_if_fail (self->tokens != NULL);
+
+  g_hash_table_replace (self->tokens, g_strdup (token), g_strdup (address));
 }
 
 void

@@ -86,6 +86,17 @@ void             kabar_test_bed_add_dovecot_config    (KabarTestBed         *sel
                                                        const char           *lines);
 void             kabar_test_bed_add_postfix_config    (KabarTestBed         *self,
                                                        const char           *lines);
+/* Before start: Dovecot also takes XOAUTH2 and OAUTHBEARER, asking the
+ * bed's own RFC 7662 introspection endpoint (served on the thread-default
+ * main context of the caller, which must run while a client signs in)
+ * whether a token is good. */
+void             kabar_test_bed_enable_oauth2         (KabarTestBed         *self);
+/* Any time after enable_oauth2: token signs in as address; every other
+ * token is refused. */
+void             kabar_test_bed_add_oauth2_token      (KabarTestBed         *self,
+                                                       const char           *token,
+                                                       const char           *address);
+
 /* Before start: use this port instead of a free one. Meant for tests of the
  * bed itself (a port clash) and for demos that want stable ports. */
 void             kabar_test_bed_set_port              (KabarTestBed         *self,

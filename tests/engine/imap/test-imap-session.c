@@ -11,7 +11,6 @@
 
 #include "config.h"
 
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "kabar-imap-test-session.h"
@@ -23,72 +22,20 @@
 #define TOKEN_USER "token@" KABAR_TEST_BED_DOMAIN
 
 static KabarTestBed *shared_bed;
-static SoupServer *introspection;
 
 /* --- the bed --------------------------------------------------------------- */
-
-/* RFC 7662 token introspection, as Dovecot's oauth2 passdb asks it. */
-static void
-on_introspect (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (message);
-  g_autofree char *form = g_strndup (body->data, body->length);
-  g_autoptr(GHashTable) fields = soup_form_decode (form);
-  const char *reply = g_strcmp0 (g_hash_table_lookup (fields, "token"), GOOD_TOKEN) == 0
-                      ? "{\"active\": true, \"username\": \"" TOKEN_USER "\"}"
-                      : "{\"active\": false}";
-
-  soup_server_message_set_status (message, 200, NULL);
-  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
-}
-
-static guint16
-start_introspection (void)
-{
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-  guint16 port;
-
-  introspection = soup_server_new (NULL, NULL);
-  soup_server_add_handler (introspection, "/introspect", on_introspect, NULL, NULL);
-  soup_server_listen_local (introspection, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (introspection);
-  port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return port;
-}
 
 static KabarTestBed *
 get_bed (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *args_path = NULL;
-  g_autofree char *args = NULL;
-  g_autofree char *config = NULL;
 
   if (shared_bed != NULL)
     return shared_bed;
   shared_bed = kabar_test_bed_new (&error);
   g_assert_no_error (error);
-  args_path = g_build_filename (kabar_test_bed_get_directory (shared_bed), "oauth2.conf", NULL);
-  args = g_strdup_printf ("introspection_mode = post\n"
-                          "introspection_url = http://127.0.0.1:%u/introspect\n"
-                          "username_attribute = username\n",
-                          start_introspection ());
-  g_file_set_contents (args_path, args, -1, &error);
-  g_assert_no_error (error);
-  config = g_strdup_printf ("auth_mechanisms = plain login xoauth2 oauthbearer\n"
-                            "passdb {\n"
-                            "  driver = oauth2\n"
-                            "  mechanisms = xoauth2 oauthbearer\n"
-                            "  args = %s\n"
-                            "}\n", args_path);
-  kabar_test_bed_add_dovecot_config (shared_bed, config);
+  kabar_test_bed_enable_oauth2 (shared_bed);
+  kabar_test_bed_add_oauth2_token (shared_bed, GOOD_TOKEN, TOKEN_USER);
   kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT, &error);
   g_assert_no_error (error);
   return shared_bed;
@@ -1227,6 +1174,5 @@ main (int   argc,
 
   status = g_test_run ();
   g_clear_object (&shared_bed);
-  g_clear_object (&introspection);
   return status;
 }
