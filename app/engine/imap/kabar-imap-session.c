@@ -1145,6 +1145,25 @@ on_line_read (GObject      *source,
   read_more (self);
 }
 
+/* Feeds a piece of the literal being read to the parser; FALSE when that
+ * failed the session. */
+static gboolean
+take_literal (KabarImapSession *self,
+              GBytes           *bytes)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  gboolean ok;
+
+  self->literal_remaining -= size;
+  self->feeding = bytes;
+  ok = size == 0 || feed (self, data, size);
+  self->feeding = NULL;
+  if (ok)
+    dispatch_arrivals (self);
+  return ok;
+}
+
 static void
 on_literal_read (GObject      *source,
                  GAsyncResult *result,
@@ -1153,9 +1172,6 @@ on_literal_read (GObject      *source,
   g_autoptr(KabarImapSession) self = user_data;
   g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
-  gsize size;
-  const guint8 *data;
-  gboolean ok;
 
   bytes = kabar_connection_read_bytes_finish (KABAR_CONNECTION (source), result, &error);
   if (bytes == NULL)
@@ -1168,15 +1184,8 @@ on_literal_read (GObject      *source,
       self->reading = FALSE;
       return;
     }
-  data = g_bytes_get_data (bytes, &size);
-  self->literal_remaining -= size;
-  self->feeding = bytes;
-  ok = size == 0 || feed (self, data, size);
-  self->feeding = NULL;
-  if (!ok)
-    return;
-  dispatch_arrivals (self);
-  read_more (self);
+  if (take_literal (self, bytes))
+    read_more (self);
 }
 
 static void
@@ -1267,9 +1276,18 @@ read_more (KabarImapSession *self)
         break;
       if (self->literal_remaining > 0)
         {
-          kabar_connection_read_bytes_async (self->connection, MIN (self->literal_remaining, LITERAL_CHUNK),
-                                             self->cancellable, on_literal_read, g_object_ref (self));
-          return;
+          gsize piece = MIN (self->literal_remaining, LITERAL_CHUNK);
+          g_autoptr(GBytes) buffered = kabar_connection_read_buffered_bytes (self->connection, piece);
+
+          if (buffered == NULL)
+            {
+              kabar_connection_read_bytes_async (self->connection, piece, self->cancellable,
+                                                 on_literal_read, g_object_ref (self));
+              return;
+            }
+          if (!take_literal (self, buffered))
+            return;
+          continue;
         }
       if (!needs_reading (self) && kabar_imap_parser_is_between_responses (self->parser))
         break;

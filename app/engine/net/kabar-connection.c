@@ -221,20 +221,32 @@ peer_sent_plain_text (KabarConnection *self)
   return TRUE;
 }
 
+/* The other way round, glib-networking says G_TLS_ERROR_NOT_TLS for a
+ * connection lost before the first handshake completed (GnuTLS's
+ * premature termination, a record cut short, a broken pipe): without
+ * plain text from the peer, that is a failed handshake, not a server
+ * without TLS. */
 static GError *
 recognise_plain_text (KabarConnection *self,
                       GError          *error)
 {
-  GError *not_tls;
+  gboolean plain;
+  GError *mapped;
 
   if (error->domain != G_TLS_ERROR ||
-      (error->code != G_TLS_ERROR_MISC && error->code != G_TLS_ERROR_HANDSHAKE) ||
-      !peer_sent_plain_text (self))
+      (error->code != G_TLS_ERROR_MISC && error->code != G_TLS_ERROR_HANDSHAKE &&
+       error->code != G_TLS_ERROR_NOT_TLS))
     return error;
-  not_tls = g_error_new (G_TLS_ERROR, G_TLS_ERROR_NOT_TLS,
-                         "%s (the server answered in plain text)", error->message);
+  plain = peer_sent_plain_text (self);
+  if (plain == (error->code == G_TLS_ERROR_NOT_TLS))
+    return error;
+  if (plain)
+    mapped = g_error_new (G_TLS_ERROR, G_TLS_ERROR_NOT_TLS,
+                          "%s (the server answered in plain text)", error->message);
+  else
+    mapped = g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE, error->message);
   g_error_free (error);
-  return not_tls;
+  return mapped;
 }
 
 static void
@@ -844,7 +856,6 @@ typedef struct
   KabarNetOperation *operation;
   GByteArray *bytes;
   gsize count;
-  gsize asked;               /* bytes asked for by the read in flight */
 } BytesRead;
 
 static void
@@ -858,40 +869,59 @@ bytes_read_free (BytesRead *read)
 static void bytes_read_step (GTask *task);
 
 static void
-on_bytes_read (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_bytes_filled (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   GTask *task = user_data;
   KabarConnection *self = g_task_get_source_object (task);
   BytesRead *read = g_task_get_task_data (task);
   GError *error = NULL;
-  gssize n;
+  gssize filled;
 
-  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  g_byte_array_set_size (read->bytes, read->bytes->len - read->asked + MAX (n, 0));
-  if (n > 0)
+  filled = g_buffered_input_stream_fill_finish (G_BUFFERED_INPUT_STREAM (source), result, &error);
+  if (filled > 0)
     {
       kabar_net_operation_progress (read->operation);
       bytes_read_step (task);
       return;
     }
-  if (n < 0)
+  if (filled < 0)
     return_read_error (task, kabar_net_operation_take_error (read->operation, error));
   else
     return_read_error (task, closed_error (self, TRUE));
   g_object_unref (task);
 }
 
-/* Owns a reference to task until it returns. */
+/* Copies up to max buffered bytes to the end of bytes; how many. */
+static gsize
+take_buffered (KabarConnection *self,
+               GByteArray      *bytes,
+               gsize            max)
+{
+  gsize available;
+  const char *buffered = g_buffered_input_stream_peek_buffer (self->input, &available);
+  gsize n = MIN (available, max);
+
+  if (n > 0)
+    {
+      g_byte_array_append (bytes, (const guint8 *) buffered, (guint) n);
+      consume (self, n);
+    }
+  return n;
+}
+
+/* Owns a reference to task until it returns. The data goes through the
+ * stream's buffer: filling it reads the TLS stream, which is pollable,
+ * where a read of the buffered stream itself would go to a thread. */
 static void
 bytes_read_step (GTask *task)
 {
   KabarConnection *self = g_task_get_source_object (task);
   BytesRead *read = g_task_get_task_data (task);
-  gsize remaining = read->count - read->bytes->len;
 
-  if (remaining == 0)
+  take_buffered (self, read->bytes, read->count - read->bytes->len);
+  if (read->bytes->len == read->count)
     {
       end_read (self);
       g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&read->bytes)),
@@ -899,14 +929,25 @@ bytes_read_step (GTask *task)
       g_object_unref (task);
       return;
     }
-  /* Reading more than the buffer holds goes straight from the socket
-   * into our memory. */
-  read->asked = MIN (remaining, MAX_RESERVE);
-  g_byte_array_set_size (read->bytes, read->bytes->len + read->asked);
-  g_input_stream_read_async (G_INPUT_STREAM (self->input),
-                             read->bytes->data + read->bytes->len - read->asked, read->asked,
-                             G_PRIORITY_DEFAULT, kabar_net_operation_get_cancellable (read->operation),
-                             on_bytes_read, task);
+  g_buffered_input_stream_fill_async (self->input, -1, G_PRIORITY_DEFAULT,
+                                      kabar_net_operation_get_cancellable (read->operation),
+                                      on_bytes_filled, task);
+}
+
+GBytes *
+kabar_connection_read_buffered_bytes (KabarConnection *self,
+                                      gsize            max)
+{
+  GByteArray *bytes;
+
+  g_return_val_if_fail (KABAR_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (!self->reading, NULL);
+
+  if (self->closed || max == 0 || g_buffered_input_stream_get_available (self->input) == 0)
+    return NULL;
+  bytes = g_byte_array_sized_new ((guint) MIN (max, g_buffered_input_stream_get_available (self->input)));
+  take_buffered (self, bytes, max);
+  return g_byte_array_free_to_bytes (bytes);
 }
 
 void

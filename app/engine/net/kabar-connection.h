@@ -104,6 +104,14 @@ GBytes              *kabar_connection_read_line_finish           (KabarConnectio
  * read is in flight. */
 GBytes              *kabar_connection_read_buffered_line         (KabarConnection      *self,
                                                                   GError              **error);
+/* Up to max bytes that have already arrived, at once, as
+ * read_buffered_line() does for lines: the small literals of a FETCH
+ * (one a message) are nearly always in the buffer already, and an
+ * asynchronous read for each would cost a main loop round trip and a
+ * thread. NULL (without error) when nothing is buffered. Not while a
+ * read is in flight. */
+GBytes              *kabar_connection_read_buffered_bytes        (KabarConnection      *self,
+                                                                  gsize                 max);
 
 /* Exactly count bytes (an IMAP literal), at most G_MAXUINT. At most 16 MiB
  * is reserved before the data arrives, so a server that announces more

@@ -30,6 +30,9 @@ typedef struct
 {
   gint64             id;
   gint64             folder_id;
+  /* 0 while the server has not given the message one: a message the
+   * user moved, copied or appended here, not yet replayed (kabar-store.h,
+   * "Local changes"). */
   guint32            uid;
   KabarMessageFlags  flags;
   /* Keywords other than the system flags, space separated ("$Forwarded"). */

@@ -49,6 +49,9 @@ typedef struct
   guint             attempts;
   /* The server's words the last time it refused, or NULL. */
   char             *last_error;
+  /* Its command may have reached the server: a copy, move, append or
+   * folder command that was sent before the connection was lost. */
+  gboolean          started;
 } KabarPendingOperation;
 
 #define KABAR_TYPE_PENDING_OPERATION (kabar_pending_operation_get_type ())

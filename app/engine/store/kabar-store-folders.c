@@ -170,6 +170,23 @@ kabar_store_upsert_folder (KabarStore          *self,
   return upsert.id;
 }
 
+gboolean
+kabar_store_upsert_folder_in (KabarStoreConnection  *connection,
+                              const char            *path,
+                              char                   delimiter,
+                              gboolean               subscribed,
+                              gint64                *folder_id,
+                              GError               **error)
+{
+  const char * const no_attributes[] = { NULL };
+  FolderUpsert upsert = { path, delimiter, no_attributes, KABAR_FOLDER_ROLE_NONE, subscribed, 0 };
+
+  if (!upsert_folder (connection, &upsert, error))
+    return FALSE;
+  *folder_id = upsert.id;
+  return TRUE;
+}
+
 /* Reading. */
 
 typedef struct
@@ -397,6 +414,17 @@ kabar_store_rename_folder (KabarStore  *self,
   g_return_val_if_fail (new_path != NULL && *new_path != '\0', FALSE);
 
   return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, rename_folder, &rename, error);
+}
+
+gboolean
+kabar_store_rename_folder_in (KabarStoreConnection  *connection,
+                              gint64                 folder_id,
+                              const char            *new_path,
+                              GError               **error)
+{
+  FolderRename rename = { folder_id, new_path };
+
+  return rename_folder (connection, &rename, error);
 }
 
 /* Statements on one folder by id. */

@@ -16,6 +16,12 @@
   "subject, from_name, from_address, to_list, cc_list, message_id, " \
   "in_reply_to, refs, thread_id, has_attachments, preview"
 
+/* Whether the row has a flag change the server has not confirmed yet
+ * (version-002.sql): the server's flags must not overwrite it. */
+#define HAS_PENDING_FLAGS \
+  "EXISTS (SELECT 1 FROM pending_messages " \
+  "        WHERE source_id = messages.id AND old_flags IS NOT NULL)"
+
 enum
 {
   COLUMN_ID,
@@ -65,7 +71,9 @@ summary_from_row (sqlite3_stmt *stmt)
 
   summary->id = sqlite3_column_int64 (stmt, COLUMN_ID);
   summary->folder_id = sqlite3_column_int64 (stmt, COLUMN_FOLDER_ID);
-  summary->uid = (guint32) sqlite3_column_int64 (stmt, COLUMN_UID);
+  /* A provisional row's negative uid is the store's own: the server has
+   * given it none yet, and IMAP never uses 0. */
+  summary->uid = (guint32) MAX (sqlite3_column_int64 (stmt, COLUMN_UID), 0);
   summary->flags = sqlite3_column_int (stmt, COLUMN_FLAGS);
   summary->keywords = column_strdup (stmt, COLUMN_KEYWORDS);
   summary->modseq = sqlite3_column_int64 (stmt, COLUMN_MODSEQ);
@@ -181,7 +189,9 @@ bind_summary (sqlite3_stmt              *stmt,
   bind_hash (stmt, 21, ids->in_reply_to);
 }
 
-/* A UID the folder has: its envelope is the same, its flags are news. */
+/* A UID the folder has: its envelope is the same, its flags are news,
+ * unless the user's change of them is still pending. A hidden row stays
+ * hidden: the move or delete that hid it is still pending. */
 static gboolean
 update_existing (KabarStoreConnection  *connection,
                  gint64                 folder_id,
@@ -190,7 +200,9 @@ update_existing (KabarStoreConnection  *connection,
 {
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
-                                    "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5 "
+                                    "UPDATE messages "
+                                    "SET flags = CASE WHEN " HAS_PENDING_FLAGS " THEN flags ELSE ?3 END, "
+                                    "  keywords = ?4, modseq = ?5 "
                                     "WHERE folder_id = ?1 AND uid = ?2 "
                                     "RETURNING id, thread_id",
                                     error);
@@ -353,6 +365,36 @@ kabar_store_insert_summaries (KabarStore  *self,
   return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, insert_batch, &batch, error);
 }
 
+gboolean
+kabar_store_insert_message_row (KabarStoreConnection       *connection,
+                                gint64                      folder_id,
+                                const KabarMessageSummary  *summary,
+                                gint64                      uid,
+                                KabarMessageFlags           flags,
+                                gint64                     *message_id,
+                                GError                    **error)
+{
+  g_autoptr(KabarStoreStatement) insert = kabar_store_connection_prepare (connection, insert_sql,
+                                                                         error);
+  g_auto(MessageIds) ids = { NULL, };
+  KabarStoreThreader threader;
+  gint64 thread_id;
+
+  if (insert == NULL || !kabar_store_threader_init (&threader, connection, error))
+    return FALSE;
+  message_ids_init (&ids, summary);
+  if (!kabar_store_threader_assign (&threader, ids.message_id, ids.in_reply_to,
+                                    ids.references, &thread_id, error))
+    return FALSE;
+  bind_summary (insert, folder_id, summary, &ids, thread_id);
+  sqlite3_bind_int64 (insert, 2, uid);
+  sqlite3_bind_int (insert, 3, flags);
+  if (!kabar_store_statement_run (insert, error))
+    return FALSE;
+  *message_id = sqlite3_last_insert_rowid (kabar_store_connection_get_db (connection));
+  return TRUE;
+}
+
 /* Flags. */
 
 typedef struct
@@ -363,7 +405,9 @@ typedef struct
 } FlagBatch;
 
 /* Unchanged rows are not written: a resync without CONDSTORE reports every
- * message, and most have not changed. */
+ * message, and most have not changed. A row whose flags the user changed
+ * keeps them until the change is replayed; the server's are news from
+ * before it. */
 static gboolean
 update_flags_batch (KabarStoreConnection  *connection,
                     gpointer               data,
@@ -372,7 +416,9 @@ update_flags_batch (KabarStoreConnection  *connection,
   FlagBatch *batch = data;
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
-                                    "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5 "
+                                    "UPDATE messages "
+                                    "SET flags = CASE WHEN " HAS_PENDING_FLAGS " THEN flags ELSE ?3 END, "
+                                    "  keywords = ?4, modseq = ?5 "
                                     "WHERE folder_id = ?1 AND uid = ?2 "
                                     "  AND (flags != ?3 OR keywords IS NOT ?4 OR modseq != ?5)",
                                     error);
@@ -479,7 +525,7 @@ read_uid_flags (KabarStoreConnection  *connection,
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
                                     "SELECT uid, flags FROM messages WHERE folder_id = ?1 "
-                                    "ORDER BY uid",
+                                    "  AND uid > 0 ORDER BY uid",
                                     error);
   GArray *map = query->result;
   gboolean has_row = FALSE;
@@ -523,7 +569,7 @@ read_max_uid (KabarStoreConnection  *connection,
   ReadQuery *query = data;
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
-                                    "SELECT max (uid) FROM messages WHERE folder_id = ?1",
+                                    "SELECT max (uid) FROM messages WHERE folder_id = ?1 AND uid > 0",
                                     error);
   gboolean has_row = FALSE;
 
@@ -633,7 +679,8 @@ read_page (KabarStoreConnection  *connection,
 {
   /* The order of messages_folder_date: no sorting step. */
   return read_summaries (connection,
-                         "SELECT " SUMMARY_COLUMNS " FROM messages WHERE folder_id = ?1 "
+                         "SELECT " SUMMARY_COLUMNS " FROM messages "
+                         "WHERE folder_id = ?1 AND local_state != 1 "
                          "ORDER BY date DESC, uid DESC LIMIT ?2 OFFSET ?3",
                          data, error);
 }
@@ -704,7 +751,8 @@ read_by_message_id (KabarStoreConnection  *connection,
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
                                     "SELECT " SUMMARY_COLUMNS " FROM messages "
-                                    "WHERE message_id_hash = ?1 AND message_id = ?2 ORDER BY id",
+                                    "WHERE message_id_hash = ?1 AND message_id = ?2 "
+                                    "  AND local_state != 1 ORDER BY id",
                                     error);
   gboolean has_row = FALSE;
   gboolean stepped;
@@ -745,8 +793,8 @@ read_thread (KabarStoreConnection  *connection,
              GError               **error)
 {
   return read_summaries (connection,
-                         "SELECT " SUMMARY_COLUMNS " FROM messages WHERE thread_id = ?1 "
-                         "ORDER BY date, id",
+                         "SELECT " SUMMARY_COLUMNS " FROM messages "
+                         "WHERE thread_id = ?1 AND local_state != 1 ORDER BY date, id",
                          data, error);
 }
 

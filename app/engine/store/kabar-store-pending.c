@@ -88,6 +88,7 @@ operation_from_row (sqlite3_stmt *stmt)
   operation->created_at = sqlite3_column_int64 (stmt, 5);
   operation->attempts = (guint) sqlite3_column_int64 (stmt, 6);
   operation->last_error = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  operation->started = sqlite3_column_int (stmt, 8) != 0;
   return operation;
 }
 
@@ -100,7 +101,7 @@ read_operations (KabarStoreConnection  *connection,
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
                                     "SELECT id, kind, folder_id, uid_set, payload, created_at, "
-                                    "  attempts, last_error "
+                                    "  attempts, last_error, started "
                                     "FROM pending_operations ORDER BY id",
                                     error);
   gboolean has_row = FALSE;

@@ -61,4 +61,28 @@ void     kabar_store_set_insert_hook_for_testing (KabarStore           *self,
 KabarStoreInsertHook kabar_store_get_insert_hook (KabarStore *self,
                                                   gpointer   *data);
 
+/* Pieces of the public calls, run inside a transaction that does more
+ * (kabar-store-changes.c applies a change and queues its operation in
+ * one). */
+gboolean kabar_store_upsert_folder_in   (KabarStoreConnection       *connection,
+                                         const char                 *path,
+                                         char                        delimiter,
+                                         gboolean                    subscribed,
+                                         gint64                     *folder_id,
+                                         GError                    **error);
+gboolean kabar_store_rename_folder_in   (KabarStoreConnection       *connection,
+                                         gint64                      folder_id,
+                                         const char                 *new_path,
+                                         GError                    **error);
+/* One message row outside a sync batch, threaded as a batch threads it,
+ * with the given uid (a provisional row's is negative) and flags; neither
+ * indexed for search nor counted in its folder. */
+gboolean kabar_store_insert_message_row (KabarStoreConnection       *connection,
+                                         gint64                      folder_id,
+                                         const KabarMessageSummary  *summary,
+                                         gint64                      uid,
+                                         KabarMessageFlags           flags,
+                                         gint64                     *message_id,
+                                         GError                    **error);
+
 G_END_DECLS

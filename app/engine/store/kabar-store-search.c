@@ -196,6 +196,7 @@ read_search (KabarStoreConnection  *connection,
                                     "SELECT m.id FROM message_search AS s "
                                     "JOIN messages AS m ON m.id = s.rowid "
                                     "WHERE message_search MATCH ?1 AND (?2 = 0 OR m.folder_id = ?2) "
+                                    "  AND m.local_state != 1 "
                                     "ORDER BY m.date DESC, m.id DESC LIMIT ?3",
                                     error);
   gboolean has_row = FALSE;

@@ -65,6 +65,8 @@ typedef enum
   KABAR_STORE_ERROR_TOO_NEW,
   /* No such folder or message. */
   KABAR_STORE_ERROR_NOT_FOUND,
+  /* A folder with that path exists already. */
+  KABAR_STORE_ERROR_EXISTS,
 } KabarStoreError;
 
 GQuark kabar_store_error_quark (void);
@@ -191,11 +193,14 @@ gboolean               kabar_store_delete_messages        (KabarStore           
                                                            GError                    **error);
 /* Every message's UID and flags (KabarUidFlags elements), UIDs ascending:
  * what a resync without CONDSTORE compares with the server's FETCH FLAGS.
- * Keywords are not in it. */
+ * Keywords are not in it. Messages hidden by a pending move or delete are
+ * in it (the server has them until the replay), provisional ones are not
+ * (it has not given them a UID yet); see "Local changes" below. */
 GArray                *kabar_store_get_uid_flags          (KabarStore                 *self,
                                                            gint64                      folder_id,
                                                            GError                    **error);
-/* The highest UID the folder holds, 0 when it holds none. */
+/* The highest UID the folder holds, 0 when it holds none; provisional
+ * messages have none. */
 gboolean               kabar_store_get_max_uid            (KabarStore                 *self,
                                                            gint64                      folder_id,
                                                            guint32                    *max_uid,
@@ -269,6 +274,157 @@ gboolean               kabar_store_remove_pending_operation (KabarStore         
 gboolean               kabar_store_record_pending_failure (KabarStore                 *self,
                                                            gint64                      operation_id,
                                                            const char                 *last_error,
+                                                           GError                    **error);
+
+/* Local changes.
+ *
+ * What the user does: each function applies the change to the store, so
+ * lists and counts show it at once, and queues the pending operation that
+ * replays it, in one transaction flushed to disk; it returns the
+ * operation's id, or 0 with error set. Messages are named by their server
+ * UID in folder_id; UIDs the folder does not show are left out, and none
+ * at all is KABAR_STORE_ERROR_NOT_FOUND.
+ *
+ * Until the server confirms a change:
+ *  - A message moved away or deleted for good is hidden in its folder, not
+ *    deleted: lists, counts, threads and search leave it out, but
+ *    kabar_store_get_uid_flags() and kabar_store_get_max_uid() still
+ *    report it, since the server still has it (so the sync neither fetches
+ *    it again nor takes it for expunged), and a refusal brings it back.
+ *  - A message moved, copied or appended here is provisional: listed and
+ *    counted, with its body when the source had one, but with uid 0 in
+ *    its summary, as it has no UID on the server yet. It is not in
+ *    kabar_store_get_uid_flags() or kabar_store_get_max_uid(), and
+ *    kabar_store_delete_messages() never touches it. It cannot be named by
+ *    UID, so it cannot be changed again until the replay confirmed it.
+ *  - A message whose flags the user changed keeps them:
+ *    kabar_store_update_flags() and kabar_store_insert_summaries() leave
+ *    its flags alone.
+ *
+ * The operations' payloads (JSON), for the replay and the folder list
+ * sync: flags {"path", "add": [names], "remove": [names]}; move and copy
+ * {"path", "to"}; delete {"path"}; append {"path", "flags": [names],
+ * "internal_date", "message_id"}; folder-create {"path"}; folder-rename
+ * {"from", "to"}; folder-delete {"path"}. Paths are the server's as they
+ * were when the user acted: later operations may have renamed the folder
+ * here, not yet there. Flag names are IMAP's (\Seen). */
+
+/* Adds and removes flags (remove wins over add). */
+gint64                 kabar_store_change_flags           (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           const guint32              *uids,
+                                                           gsize                       n_uids,
+                                                           KabarMessageFlags           add,
+                                                           KabarMessageFlags           remove,
+                                                           GError                    **error);
+/* Moving to Trash is a move. */
+gint64                 kabar_store_change_move            (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           const guint32              *uids,
+                                                           gsize                       n_uids,
+                                                           gint64                      to_folder_id,
+                                                           GError                    **error);
+gint64                 kabar_store_change_copy            (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           const guint32              *uids,
+                                                           gsize                       n_uids,
+                                                           gint64                      to_folder_id,
+                                                           GError                    **error);
+/* Deleting for good: \Deleted and UID EXPUNGE on the server. */
+gint64                 kabar_store_change_delete          (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           const guint32              *uids,
+                                                           gsize                       n_uids,
+                                                           GError                    **error);
+/* A draft or a sent copy: raw is the whole RFC 5322 message, summary its
+ * envelope (its uid, flags, id, folder_id and thread_id are not read).
+ * The message shows at once, with raw as its body. */
+gint64                 kabar_store_change_append          (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           GBytes                     *raw,
+                                                           KabarMessageFlags           flags,
+                                                           const KabarMessageSummary  *summary,
+                                                           GError                    **error);
+/* The folder is added at once (subscribed, without sync state);
+ * KABAR_STORE_ERROR_EXISTS when the store has one at path. */
+gint64                 kabar_store_change_create_folder   (KabarStore                 *self,
+                                                           const char                 *path,
+                                                           char                        delimiter,
+                                                           GError                    **error);
+/* As kabar_store_rename_folder(): the folders below move with it. */
+gint64                 kabar_store_change_rename_folder   (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           const char                 *new_path,
+                                                           GError                    **error);
+/* The folder goes at once with its messages, in one transaction (a large
+ * folder holds the writer for a while). Operations still pending on it
+ * stay, naming it by path: what was moved out of it before still arrives. */
+gint64                 kabar_store_change_delete_folder   (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           GError                    **error);
+
+/* Replaying: what kabar_imap_replay_pending() needs. */
+
+/* One message of a pending operation. */
+typedef struct
+{
+  /* In the operation's folder; 0 for an append. */
+  guint32  uid;
+  /* Without angle brackets, or NULL. */
+  char    *message_id;
+} KabarPendingMessage;
+
+/* The messages of the operation (KabarPendingMessage elements), UIDs
+ * ascending; also those whose row has gone since (the server may still
+ * have them). */
+GArray                *kabar_store_list_pending_messages  (KabarStore                 *self,
+                                                           gint64                      operation_id,
+                                                           GError                    **error);
+/* An append's message. */
+GBytes                *kabar_store_get_pending_data       (KabarStore                 *self,
+                                                           gint64                      operation_id,
+                                                           GError                    **error);
+/* Flushed to disk before the command goes to the server: a replay that
+ * finds the operation started checks what the server already has. */
+gboolean               kabar_store_mark_pending_started   (KabarStore                 *self,
+                                                           gint64                      operation_id,
+                                                           GError                    **error);
+/* The server did what the operation asked: rows it hid are deleted, its
+ * provisional rows dropped (the next sync of their folder fetches what the
+ * server made of them), and it goes. */
+gboolean               kabar_store_complete_pending_operation (KabarStore             *self,
+                                                               gint64                  operation_id,
+                                                               GError                **error);
+/* The same for a move or copy the server answered with its new UIDs
+ * (COPYUID): the provisional copy of source_uids[i] becomes an ordinary
+ * row with UID destination_uids[i]. The mapping applies only when
+ * uidvalidity is the destination folder's (or the folder has none yet,
+ * which then becomes it); a UID the folder already has (the sync was
+ * faster) drops the provisional row instead. */
+gboolean               kabar_store_complete_pending_copy  (KabarStore                 *self,
+                                                           gint64                      operation_id,
+                                                           guint32                     uidvalidity,
+                                                           const guint32              *source_uids,
+                                                           const guint32              *destination_uids,
+                                                           gsize                       n_uids,
+                                                           GError                    **error);
+/* The same for an append the server gave a UID (APPENDUID); uid 0 drops
+ * the provisional row. */
+gboolean               kabar_store_complete_pending_append (KabarStore                *self,
+                                                            gint64                    operation_id,
+                                                            guint32                   uidvalidity,
+                                                            guint32                   uid,
+                                                            GError                  **error);
+/* The server refused the operation: the local change is undone and the
+ * operation goes. Flags get back the bits it changed; hidden messages
+ * show again; provisional ones go (a refused append loses its local
+ * copy); a created folder goes with what was put in it; a renamed one
+ * takes its old path back. A folder deleted here is not brought back: the
+ * server still lists it, and the folder list sync adds it again with its
+ * messages. server_text, the server's words, goes to the log. */
+gboolean               kabar_store_undo_pending_operation (KabarStore                 *self,
+                                                           gint64                      operation_id,
+                                                           const char                 *server_text,
                                                            GError                    **error);
 
 G_END_DECLS

@@ -1,0 +1,105 @@
+/* kabar-mail-service-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "kabar-imap-pool.h"
+#include "kabar-mail-service.h"
+
+G_BEGIN_DECLS
+
+/* What the service's jobs share with it across threads. The jobs outlive
+ * neither the pool nor this, but may outlive the service's last reference
+ * by a moment: they reach the service by a weak reference, on its own
+ * thread only. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  KabarAccount    *account;
+  /* Set before the pool starts, then never changed. */
+  KabarStore      *store;
+  GMainContext    *owner;
+  GWeakRef         service;
+} KabarMailServiceShared;
+
+KabarMailServiceShared *kabar_mail_service_shared_ref    (KabarMailServiceShared *shared);
+void                    kabar_mail_service_shared_unref  (KabarMailServiceShared *shared);
+
+typedef void (*KabarMailServiceFunc) (KabarMailService *self,
+                                      gpointer          data);
+
+/* Any thread: runs func on the service's thread, if the service still
+ * exists then; data is freed with data_free there in any case. */
+void                    kabar_mail_service_shared_invoke (KabarMailServiceShared *shared,
+                                                          KabarMailServiceFunc    func,
+                                                          gpointer                data,
+                                                          GDestroyNotify          data_free);
+
+struct _KabarMailService
+{
+  GObject                  parent_instance;
+
+  KabarAccount            *account;
+  char                    *store_path;
+  guint                    connections;
+  guint                    poll_interval;
+
+  KabarMailServiceShared  *shared;
+  KabarStore              *store;
+  KabarImapPool           *pool;
+  GCancellable            *cancellable;
+  gboolean                 started;
+
+  KabarMailServiceStatus   status;
+  GError                  *error;
+  KabarCertificateProblem *certificate_problem;
+  KabarImapWorkerStatus   *pool_status;
+
+  /* Scheduling, on the service's thread. Folder id -> FolderSyncEntry. */
+  GHashTable              *folder_syncs;
+  /* Folder path -> id, from the last folder list sync, for the watch. */
+  GHashTable              *folder_ids;
+  guint                    jobs_running;
+  gboolean                 list_sync_running;
+  gboolean                 list_sync_again;
+  gboolean                 replay_running;
+  gboolean                 replay_again;
+  /* A job failed (offline, refused sign-in): sync everything once the
+   * connections work again. */
+  gboolean                 resync_when_online;
+  /* Folders with changes being replayed: synced after the replay. */
+  GHashTable              *changed_folders;
+  guint                    poll_source;
+  GNetworkMonitor         *network_monitor;
+  gulong                   network_handler;
+};
+
+/* kabar-mail-service-jobs.c: the work on the pool. */
+void kabar_mail_service_schedule_list_sync   (KabarMailService *self);
+void kabar_mail_service_schedule_folder_sync (KabarMailService *self,
+                                              gint64            folder_id);
+void kabar_mail_service_schedule_replay      (KabarMailService *self);
+void kabar_mail_service_watch_inbox          (KabarMailService *self);
+KabarImapSession *kabar_mail_service_connect (gpointer                  data,
+                                              GCancellable             *cancellable,
+                                              KabarCertificateProblem **problem,
+                                              GError                  **error);
+
+/* kabar-mail-service.c */
+void kabar_mail_service_update_status        (KabarMailService *self);
+void kabar_mail_service_emit_folder_changed  (KabarMailService *self,
+                                              gint64            folder_id);
+void kabar_mail_service_emit_folders_changed (KabarMailService *self);
+void kabar_mail_service_emit_progress        (KabarMailService *self,
+                                              gint64            folder_id,
+                                              guint             done,
+                                              guint             total);
+void kabar_mail_service_emit_change_refused  (KabarMailService *self,
+                                              guint             kind,
+                                              gint64            folder_id,
+                                              const GError     *error);
+
+G_END_DECLS

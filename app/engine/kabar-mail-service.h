@@ -1,0 +1,192 @@
+/* kabar-mail-service.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kabar-account.h"
+#include "kabar-certificate-problem.h"
+#include "kabar-store.h"
+
+G_BEGIN_DECLS
+
+/* KabarMailService: the engine's face for one IMAP account, what the
+ * window talks to. It keeps the account's store in step with the server:
+ * the folder list and every folder at start and on a timer, INBOX at once
+ * when the server says it changed (IDLE), and the user's changes, applied
+ * to the store at once and replayed to the server.
+ *
+ * Threads. Create and use it on one thread, normally the UI's: it emits
+ * its signals and completes its calls there (on that thread's default
+ * main context at creation). Everything that touches the network or the
+ * disk runs on its worker threads: the calls below return at once.
+ *
+ * The account's settings are read when the service starts: to use new
+ * settings, stop it and make a new one. */
+
+typedef enum
+{
+  /* Not started, or stopped. */
+  KABAR_MAIL_SERVICE_STATUS_STOPPED,
+  /* Opening the store, connecting, signing in. */
+  KABAR_MAIL_SERVICE_STATUS_CONNECTING,
+  /* Connected and bringing folders up to date. */
+  KABAR_MAIL_SERVICE_STATUS_SYNCING,
+  /* Connected and up to date, watching for new mail. */
+  KABAR_MAIL_SERVICE_STATUS_ONLINE,
+  /* No network, or the server cannot be reached: the error (if any) says
+   * why, and the service tries again by itself. The store still reads,
+   * and changes wait in it. */
+  KABAR_MAIL_SERVICE_STATUS_OFFLINE,
+  /* Needs the user: a refused password, an untrusted certificate (see
+   * the certificate problem), a store that cannot be opened. The error
+   * says which; kabar_mail_service_retry() tries again. */
+  KABAR_MAIL_SERVICE_STATUS_ERROR,
+} KabarMailServiceStatus;
+
+#define KABAR_TYPE_MAIL_SERVICE (kabar_mail_service_get_type ())
+
+G_DECLARE_FINAL_TYPE (KabarMailService, kabar_mail_service, KABAR, MAIL_SERVICE, GObject)
+
+/* The store lives at store_path (its folder must exist). Nothing happens
+ * until kabar_mail_service_start(). */
+KabarMailService        *kabar_mail_service_new                     (KabarAccount            *account,
+                                                                     const char              *store_path);
+/* Where an account's store goes: $XDG_DATA_HOME/kabar/<account id>.db. */
+char                    *kabar_mail_service_dup_default_store_path  (KabarAccount            *account);
+
+KabarAccount            *kabar_mail_service_get_account             (KabarMailService        *self);
+KabarMailServiceStatus   kabar_mail_service_get_status              (KabarMailService        *self);
+/* Why the status is ERROR or OFFLINE; NULL otherwise. */
+const GError            *kabar_mail_service_get_error               (KabarMailService        *self);
+KabarCertificateProblem *kabar_mail_service_get_certificate_problem (KabarMailService        *self);
+/* The store, once open (NULL before). Its calls wait on the disk: call
+ * them on a thread of your own, never the UI's (the list calls below do
+ * that for you). */
+KabarStore              *kabar_mail_service_get_store               (KabarMailService        *self);
+
+/* Settings, before start: connections to keep (default 3: one watching
+ * INBOX, the others syncing), and how often every folder is synced
+ * (default 300 s; INBOX is watched instead). */
+void                     kabar_mail_service_set_connections         (KabarMailService        *self,
+                                                                     guint                    connections);
+void                     kabar_mail_service_set_poll_interval       (KabarMailService        *self,
+                                                                     guint                    seconds);
+
+/* Opens the store, connects and syncs; changes left from a previous run
+ * are replayed first. */
+void                     kabar_mail_service_start                   (KabarMailService        *self);
+/* Stops syncing and closes the connections (politely, in at most a few
+ * seconds). Changes not yet replayed stay in the store for next time. */
+void                     kabar_mail_service_stop                    (KabarMailService        *self);
+/* The folder list and every folder, now. */
+void                     kabar_mail_service_refresh                 (KabarMailService        *self);
+/* One folder, now (the user opened it). */
+void                     kabar_mail_service_refresh_folder          (KabarMailService        *self,
+                                                                     gint64                   folder_id);
+/* After the user fixed what ERROR was about. */
+void                     kabar_mail_service_retry                   (KabarMailService        *self);
+/* Whether the network is there; the service follows GNetworkMonitor
+ * itself, this is for tests and for a "work offline" switch. */
+void                     kabar_mail_service_set_network_available   (KabarMailService        *self,
+                                                                     gboolean                 available);
+
+/* --- reading the store (for the UI; done on a thread) ------------------------ */
+
+/* Every folder (KabarStoreFolder elements). */
+void                     kabar_mail_service_list_folders_async      (KabarMailService        *self,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_folders_finish     (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* A page of a folder, newest first (KabarMessageSummary elements). */
+void                     kabar_mail_service_list_messages_async     (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     guint                    offset,
+                                                                     guint                    limit,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_messages_finish    (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+
+/* --- the user's changes ------------------------------------------------------
+ *
+ * Each is written to the store at once (what the UI lists shows it as soon
+ * as the call completes), kept there until the server has it, and replayed
+ * in order. When the server refuses one, the store is put back and
+ * "change-refused" says what and why. The finish of each is
+ * kabar_mail_service_change_finish(): an error there is the store's (a
+ * full disk), and nothing was changed. */
+
+void                     kabar_mail_service_set_flags_async         (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const guint32           *uids,
+                                                                     gsize                    n_uids,
+                                                                     KabarMessageFlags        add,
+                                                                     KabarMessageFlags        remove,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+void                     kabar_mail_service_move_async              (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const guint32           *uids,
+                                                                     gsize                    n_uids,
+                                                                     gint64                   to_folder_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+void                     kabar_mail_service_copy_async              (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const guint32           *uids,
+                                                                     gsize                    n_uids,
+                                                                     gint64                   to_folder_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+/* For good (from Trash); moving to Trash is a move. */
+void                     kabar_mail_service_delete_async            (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const guint32           *uids,
+                                                                     gsize                    n_uids,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+void                     kabar_mail_service_create_folder_async     (KabarMailService        *self,
+                                                                     const char              *path,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+void                     kabar_mail_service_rename_folder_async     (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const char              *new_path,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+void                     kabar_mail_service_delete_folder_async     (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+gboolean                 kabar_mail_service_change_finish           (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+
+/* Signals:
+ *  "folders-changed" ()                         the folder list changed
+ *  "folder-changed" (gint64 folder_id)          its messages or counts changed
+ *  "sync-progress" (gint64 folder_id, guint done, guint total)
+ *                                               new mail being stored
+ *  "change-refused" (guint kind, gint64 folder_id, GError *error)
+ *                                               the server refused a change
+ *                                               (a KabarPendingKind) and said why
+ *  "notify::status"                             see get_status(), get_error() */
+
+G_END_DECLS

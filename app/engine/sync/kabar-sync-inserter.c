@@ -1,0 +1,168 @@
+/* kabar-sync-inserter.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "kabar-sync-inserter.h"
+
+/* A transaction of a thousand summaries takes about 15 ms: short enough
+ * that the other workers' writes wait little for the writer lock. */
+#define BATCH_SIZE  1000
+/* Batches read but not yet written before add() waits: enough to ride out
+ * a slow commit, few enough to bound memory (a batch is about 1 MB). */
+#define MAX_QUEUED  4
+
+struct _KabarSyncInserter
+{
+  KabarStore                *store;
+  gint64                     folder_id;
+  KabarImapSyncProgressFunc  progress;
+  gpointer                   progress_data;
+  GThreadPool               *pool;
+  GPtrArray                 *batch;
+
+  GMutex                     lock;
+  GCond                      written;
+  guint                      queued;
+  guint                      stored;
+  guint                      total;
+  GError                    *error;
+};
+
+static void
+write_batch (gpointer data,
+             gpointer user_data)
+{
+  g_autoptr(GPtrArray) batch = data;
+  KabarSyncInserter *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean failed;
+  guint stored, total;
+
+  g_mutex_lock (&self->lock);
+  failed = self->error != NULL;
+  g_mutex_unlock (&self->lock);
+  /* After a failure (a full disk) the rest would fail the same way. */
+  if (!failed)
+    kabar_store_insert_summaries (self->store, self->folder_id, batch, &error);
+
+  g_mutex_lock (&self->lock);
+  if (error != NULL && self->error == NULL)
+    self->error = g_steal_pointer (&error);
+  else if (!failed && error == NULL)
+    self->stored += batch->len;
+  stored = self->stored;
+  total = MAX (self->total, stored);
+  self->queued--;
+  g_cond_broadcast (&self->written);
+  g_mutex_unlock (&self->lock);
+
+  if (!failed && self->progress != NULL)
+    self->progress (self->folder_id, stored, total, self->progress_data);
+}
+
+static GPtrArray *
+new_batch (void)
+{
+  return g_ptr_array_new_full (BATCH_SIZE, (GDestroyNotify) kabar_message_summary_free);
+}
+
+KabarSyncInserter *
+kabar_sync_inserter_new (KabarStore                *store,
+                         gint64                     folder_id,
+                         KabarImapSyncProgressFunc  progress,
+                         gpointer                   progress_data)
+{
+  KabarSyncInserter *self = g_new0 (KabarSyncInserter, 1);
+
+  self->store = g_object_ref (store);
+  self->folder_id = folder_id;
+  self->progress = progress;
+  self->progress_data = progress_data;
+  self->batch = new_batch ();
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->written);
+  /* One thread: the store has one writer connection anyway, and batches
+   * must commit in the order they were read. Creating a thread cannot
+   * fail with exclusive FALSE. */
+  self->pool = g_thread_pool_new (write_batch, self, 1, FALSE, NULL);
+  return self;
+}
+
+void
+kabar_sync_inserter_expect (KabarSyncInserter *self,
+                            guint              total)
+{
+  g_mutex_lock (&self->lock);
+  self->total = self->stored + total;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+kabar_sync_inserter_flush (KabarSyncInserter *self)
+{
+  if (self->batch->len == 0)
+    return;
+  g_mutex_lock (&self->lock);
+  while (self->queued >= MAX_QUEUED)
+    g_cond_wait (&self->written, &self->lock);
+  self->queued++;
+  g_mutex_unlock (&self->lock);
+  g_thread_pool_push (self->pool, g_steal_pointer (&self->batch), NULL);
+  self->batch = new_batch ();
+}
+
+void
+kabar_sync_inserter_add (KabarSyncInserter   *self,
+                         KabarMessageSummary *summary)
+{
+  g_ptr_array_add (self->batch, summary);
+  if (self->batch->len >= BATCH_SIZE)
+    kabar_sync_inserter_flush (self);
+}
+
+gboolean
+kabar_sync_inserter_finish (KabarSyncInserter  *self,
+                            GError            **error)
+{
+  GError *failure;
+
+  kabar_sync_inserter_flush (self);
+  g_mutex_lock (&self->lock);
+  while (self->queued > 0)
+    g_cond_wait (&self->written, &self->lock);
+  failure = g_steal_pointer (&self->error);
+  g_mutex_unlock (&self->lock);
+  if (failure != NULL)
+    {
+      g_propagate_error (error, failure);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+guint
+kabar_sync_inserter_get_stored (KabarSyncInserter *self)
+{
+  guint stored;
+
+  g_mutex_lock (&self->lock);
+  stored = self->stored;
+  g_mutex_unlock (&self->lock);
+  return stored;
+}
+
+void
+kabar_sync_inserter_free (KabarSyncInserter *self)
+{
+  g_thread_pool_free (self->pool, FALSE, TRUE);
+  g_ptr_array_unref (self->batch);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->written);
+  g_object_unref (self->store);
+  g_free (self);
+}

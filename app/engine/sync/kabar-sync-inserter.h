@@ -1,0 +1,41 @@
+/* kabar-sync-inserter.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "kabar-imap-folder-sync.h"
+
+G_BEGIN_DECLS
+
+/* Writes the summaries a FETCH brings into the store on a thread of its
+ * own, a batch a transaction, so that the next batch is read from the
+ * network while the last one is written: the sync costs the longer of the
+ * two instead of their sum. When the writing falls behind, add() waits,
+ * so memory stays bounded however large the folder. */
+typedef struct _KabarSyncInserter KabarSyncInserter;
+
+KabarSyncInserter *kabar_sync_inserter_new        (KabarStore                *store,
+                                                   gint64                     folder_id,
+                                                   KabarImapSyncProgressFunc  progress,
+                                                   gpointer                   progress_data);
+/* How many summaries the progress function is told to expect, in all. */
+void               kabar_sync_inserter_expect     (KabarSyncInserter         *self,
+                                                   guint                      total);
+/* Takes the summary. After an error, summaries are dropped: finish()
+ * reports it. */
+void               kabar_sync_inserter_add        (KabarSyncInserter         *self,
+                                                   KabarMessageSummary       *summary);
+/* Sends what add() gathered to be written now, without waiting. */
+void               kabar_sync_inserter_flush      (KabarSyncInserter         *self);
+/* Writes what is left and waits for it; the first error of any batch.
+ * The inserter may be used again afterwards. */
+gboolean           kabar_sync_inserter_finish     (KabarSyncInserter         *self,
+                                                   GError                   **error);
+/* Summaries committed so far. */
+guint              kabar_sync_inserter_get_stored (KabarSyncInserter         *self);
+void               kabar_sync_inserter_free       (KabarSyncInserter         *self);
+
+G_END_DECLS

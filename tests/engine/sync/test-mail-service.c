@@ -1,0 +1,636 @@
+/* test-mail-service.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * KabarMailService end to end against the bed's Dovecot, as the window
+ * uses it: an account with its password in the keyring, the service
+ * started on this (the "UI") thread, and what it reports here. Each test
+ * has a user of its own.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "kabar-imap-test-session.h"
+#include "kabar-mail-service.h"
+#include "kabar-secrets.h"
+#include "kabar-test-wait.h"
+
+#define PASSWORD     "Sandi-123"
+#define WAIT_SECONDS 30
+
+static KabarTestBed *shared_bed;
+
+static KabarTestBed *
+get_bed (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (shared_bed != NULL)
+    return shared_bed;
+  shared_bed = kabar_test_bed_new (&error);
+  g_assert_no_error (error);
+  /* Postfix: new mail arrives as it does from the internet. */
+  kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
+  g_assert_no_error (error);
+  return shared_bed;
+}
+
+typedef struct
+{
+  char             *user;
+  char             *directory;
+  KabarAccount     *account;
+  KabarMailService *service;
+  GThread          *thread;
+  /* What the signals said. */
+  guint             folders_changed;
+  GHashTable       *folder_changes;
+  guint             progress_calls;
+  guint             refusals;
+  guint             last_refused_kind;
+  gboolean          wrong_thread;
+} Fixture;
+
+static void
+store_password (const char *account_id,
+                const char *password)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kabar_secrets_store_async (account_id, KABAR_SECRET_IMAP, "Kabar test", password, NULL,
+                             kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  g_assert_true (kabar_secrets_store_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+check_thread (Fixture *fixture)
+{
+  if (g_thread_self () != fixture->thread)
+    fixture->wrong_thread = TRUE;
+}
+
+static void
+on_folders_changed (KabarMailService *service,
+                    Fixture          *fixture)
+{
+  check_thread (fixture);
+  fixture->folders_changed++;
+}
+
+static void
+on_folder_changed (KabarMailService *service,
+                   gint64            folder_id,
+                   Fixture          *fixture)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (fixture->folder_changes, &folder_id));
+
+  check_thread (fixture);
+  g_hash_table_replace (fixture->folder_changes, g_memdup2 (&folder_id, sizeof folder_id),
+                        GUINT_TO_POINTER (n + 1));
+}
+
+static void
+on_progress (KabarMailService *service,
+             gint64            folder_id,
+             guint             done,
+             guint             total,
+             Fixture          *fixture)
+{
+  check_thread (fixture);
+  g_assert_cmpuint (done, <=, total);
+  fixture->progress_calls++;
+}
+
+static void
+on_change_refused (KabarMailService *service,
+                   guint             kind,
+                   gint64            folder_id,
+                   GError           *error,
+                   Fixture          *fixture)
+{
+  check_thread (fixture);
+  g_assert_nonnull (error);
+  fixture->refusals++;
+  fixture->last_refused_kind = kind;
+}
+
+static KabarMailService *
+new_service (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->directory, "store.db", NULL);
+  KabarMailService *service = kabar_mail_service_new (fixture->account, path);
+
+  g_signal_connect (service, "folders-changed", G_CALLBACK (on_folders_changed), fixture);
+  g_signal_connect (service, "folder-changed", G_CALLBACK (on_folder_changed), fixture);
+  g_signal_connect (service, "sync-progress", G_CALLBACK (on_progress), fixture);
+  g_signal_connect (service, "change-refused", G_CALLBACK (on_change_refused), fixture);
+  return service;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static guint counter;
+  g_autoptr(GError) error = NULL;
+
+  fixture->thread = g_thread_self ();
+  fixture->user = g_strdup_printf ("service%u@%s", ++counter, KABAR_TEST_BED_DOMAIN);
+  kabar_test_bed_add_user (get_bed (), fixture->user, PASSWORD);
+  fixture->directory = g_dir_make_tmp ("kabar-service-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->folder_changes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  fixture->account = kabar_account_new ();
+  kabar_account_set_display_name (fixture->account, "Dewi");
+  kabar_account_set_address (fixture->account, fixture->user);
+  kabar_account_set_incoming_kind (fixture->account, KABAR_INCOMING_IMAP);
+  kabar_account_set_server (fixture->account, KABAR_SERVER_INCOMING, KABAR_TEST_BED_HOST,
+                            kabar_test_bed_get_port (get_bed (), KABAR_TEST_BED_PORT_IMAPS),
+                            KABAR_SECURITY_IMPLICIT_TLS, fixture->user);
+  /* The bed's certificate is self-signed: the user trusted it. */
+  kabar_account_set_pinned_certificate (fixture->account, KABAR_SERVER_INCOMING,
+                                        kabar_test_bed_get_certificate (get_bed ()));
+  store_password (kabar_account_get_id (fixture->account), PASSWORD);
+  fixture->service = new_service (fixture);
+}
+
+static void
+remove_tree (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (directory);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  kabar_mail_service_stop (fixture->service);
+  g_clear_object (&fixture->service);
+  /* Completions of the stopped jobs may still wait in the context. */
+  kabar_test_spin (50);
+  g_assert_false (fixture->wrong_thread);
+  g_clear_object (&fixture->account);
+  g_hash_table_unref (fixture->folder_changes);
+  remove_tree (fixture->directory);
+  g_free (fixture->directory);
+  g_free (fixture->user);
+}
+
+/* --- waiting for what the user would see -------------------------------------------- */
+
+typedef gboolean (*Condition) (Fixture *fixture, gconstpointer data);
+
+static gboolean
+wait_until (Fixture       *fixture,
+            Condition      condition,
+            gconstpointer  data,
+            double         seconds)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (!condition (fixture, data))
+    {
+      if (kabar_test_seconds_since (start) > seconds)
+        return FALSE;
+      kabar_test_spin (20);
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+list_folders (Fixture *fixture)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *folders;
+
+  kabar_mail_service_list_folders_async (fixture->service, NULL, kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  folders = kabar_mail_service_list_folders_finish (fixture->service, result, &error);
+  g_assert_no_error (error);
+  return folders;
+}
+
+/* A copy of the folder at path, or NULL. */
+static KabarStoreFolder *
+find_folder (Fixture    *fixture,
+             const char *path)
+{
+  g_autoptr(GPtrArray) folders = list_folders (fixture);
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      KabarStoreFolder *folder = g_ptr_array_index (folders, i);
+
+      if (g_strcmp0 (folder->path, path) == 0)
+        return kabar_store_folder_copy (folder);
+    }
+  return NULL;
+}
+
+static GPtrArray *
+list_messages (Fixture *fixture,
+               gint64   folder_id)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *messages;
+
+  kabar_mail_service_list_messages_async (fixture->service, folder_id, 0, 1000, NULL,
+                                          kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  messages = kabar_mail_service_list_messages_finish (fixture->service, result, &error);
+  g_assert_no_error (error);
+  return messages;
+}
+
+static gboolean
+folder_has_count (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const struct { const char *path; guint count; } *want = data;
+  g_autoptr(KabarStoreFolder) folder = NULL;
+
+  if (kabar_mail_service_get_store (fixture->service) == NULL)
+    return FALSE;
+  folder = find_folder (fixture, want->path);
+  return folder != NULL && folder->total_count == want->count && folder->sync.uidnext > 0;
+}
+
+static void
+wait_for_count (Fixture    *fixture,
+                const char *path,
+                guint       count)
+{
+  struct { const char *path; guint count; } want = { path, count };
+
+  if (!wait_until (fixture, folder_has_count, &want, WAIT_SECONDS))
+    g_error ("%s never held %u messages (status %d)", path, count,
+             kabar_mail_service_get_status (fixture->service));
+}
+
+static gboolean
+is_status (Fixture       *fixture,
+           gconstpointer  data)
+{
+  return (int) kabar_mail_service_get_status (fixture->service) == GPOINTER_TO_INT (data);
+}
+
+static void
+wait_for_status (Fixture                *fixture,
+                 KabarMailServiceStatus  status)
+{
+  if (!wait_until (fixture, is_status, GINT_TO_POINTER (status), WAIT_SECONDS))
+    g_error ("The status never became %d (it is %d)", status,
+             kabar_mail_service_get_status (fixture->service));
+}
+
+static void
+fill (Fixture    *fixture,
+      const char *folder,
+      guint       n)
+{
+  g_autoptr(GError) error = NULL;
+
+  kabar_test_bed_fill_folder (get_bed (), fixture->user, folder, n, &error);
+  g_assert_no_error (error);
+}
+
+static void
+finish_change (Fixture      *fixture,
+               GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kabar_mail_service_change_finish (fixture->service, result, &error));
+  g_assert_no_error (error);
+}
+
+#define RUN_CHANGE(fixture, call, ...) \
+  G_STMT_START { \
+    GAsyncResult *slot_ = NULL; \
+    g_autoptr(GAsyncResult) result_ = NULL; \
+    call (fixture->service, __VA_ARGS__, NULL, kabar_test_wait_done, &slot_); \
+    result_ = kabar_test_wait (&slot_); \
+    finish_change (fixture, result_); \
+  } G_STMT_END
+
+/* What another device sees on the server. */
+static GPtrArray *
+server_messages (Fixture    *fixture,
+                 const char *folder)
+{
+  g_autoptr(KabarImapSession) session = kabar_imap_test_open (get_bed (), fixture->user,
+                                                              KABAR_TEST_BED_PORT_IMAPS);
+  g_autoptr(KabarImapMailboxState) state = kabar_imap_test_select (session, folder);
+  GPtrArray *messages = kabar_imap_mailbox_state_get_exists (state) > 0
+                        ? kabar_imap_test_fetch (session, "1:*", KABAR_IMAP_FETCH_FLAGS)
+                        : g_ptr_array_new ();
+
+  kabar_imap_test_logout (session);
+  return messages;
+}
+
+static gboolean
+server_count_is (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const struct { const char *path; guint count; } *want = data;
+  g_autoptr(GPtrArray) messages = server_messages (fixture, want->path);
+
+  return messages->len == want->count;
+}
+
+static gboolean
+server_has_folder (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(KabarImapSession) session = kabar_imap_test_open (get_bed (), fixture->user,
+                                                              KABAR_TEST_BED_PORT_IMAPS);
+  g_autoptr(GPtrArray) folders = kabar_imap_test_list (session, "*", KABAR_IMAP_LIST_NONE);
+  gboolean found = kabar_imap_test_find_folder (folders, data) != NULL;
+
+  kabar_imap_test_logout (session);
+  return found;
+}
+
+/* --- tests ----------------------------------------------------------------------------------- */
+
+static void
+test_starts_and_syncs_every_folder (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(KabarStoreFolder) inbox = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+
+  fill (fixture, "INBOX", 120);
+  fill (fixture, "Projects", 30);
+  g_assert_cmpint (kabar_mail_service_get_status (fixture->service), ==,
+                   KABAR_MAIL_SERVICE_STATUS_STOPPED);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 120);
+  wait_for_count (fixture, "Projects", 30);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+  g_assert_cmpuint (fixture->folders_changed, >, 0);
+  g_assert_cmpuint (fixture->progress_calls, >, 0);
+
+  inbox = find_folder (fixture, "INBOX");
+  g_assert_cmpint (inbox->role, ==, KABAR_FOLDER_ROLE_INBOX);
+  g_assert_cmpuint (inbox->unread_count, ==, 120);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (fixture->folder_changes, &inbox->id)), >, 0);
+  page = list_messages (fixture, inbox->id);
+  g_assert_cmpstr (((KabarMessageSummary *) page->pdata[0])->subject, ==, "Message 120");
+}
+
+static void
+test_new_mail_in_inbox_arrives_within_two_seconds (Fixture       *fixture,
+                                                   gconstpointer  data)
+{
+  static const char text[] = "From: Budi <budi@kabar.test>\r\n"
+                             "To: someone@kabar.test\r\n"
+                             "Subject: Kabar baru\r\n"
+                             "Message-ID: <baru@kabar.test>\r\n"
+                             "\r\nHalo!\r\n";
+  g_autoptr(GBytes) raw = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  fill (fixture, "INBOX", 5);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 5);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+  /* Let the watching connection settle into IDLE. */
+  kabar_test_spin (300);
+
+  start = g_get_monotonic_time ();
+  kabar_test_bed_deliver (get_bed (), "budi@kabar.test", fixture->user, raw, &error);
+  g_assert_no_error (error);
+  wait_for_count (fixture, "INBOX", 6);
+  g_test_message ("New mail listed %.2f s after delivery", kabar_test_seconds_since (start));
+  g_assert_cmpfloat (kabar_test_seconds_since (start), <, 2.0);
+}
+
+static void
+test_flag_change_shows_at_once_and_reaches_the_server (Fixture       *fixture,
+                                                       gconstpointer  data)
+{
+  g_autoptr(KabarStoreFolder) inbox = NULL;
+  g_autoptr(KabarStoreFolder) after = NULL;
+  guint32 uids[] = { 2, 3 };
+  gint64 start;
+
+  fill (fixture, "INBOX", 10);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 10);
+  inbox = find_folder (fixture, "INBOX");
+
+  RUN_CHANGE (fixture, kabar_mail_service_set_flags_async, inbox->id, uids, 2,
+              KABAR_MESSAGE_FLAG_SEEN, 0);
+  /* The store has it as soon as the call completes. */
+  after = find_folder (fixture, "INBOX");
+  g_assert_cmpuint (after->unread_count, ==, 8);
+
+  start = g_get_monotonic_time ();
+  for (;;)
+    {
+      g_autoptr(GPtrArray) messages = server_messages (fixture, "INBOX");
+      guint seen = 0;
+
+      for (guint i = 0; i < messages->len; i++)
+        seen += kabar_imap_message_has_flag (messages->pdata[i], "\\Seen");
+      if (seen == 2)
+        break;
+      g_assert_cmpfloat (kabar_test_seconds_since (start), <, WAIT_SECONDS);
+      kabar_test_spin (50);
+    }
+}
+
+static void
+test_move_and_folders_reach_the_server (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(KabarStoreFolder) inbox = NULL;
+  g_autoptr(KabarStoreFolder) archive = NULL;
+  g_autoptr(KabarStoreFolder) renamed = NULL;
+  guint32 uids[] = { 1, 4, 5 };
+  struct { const char *path; guint count; } want_archive = { "Arsip", 3 };
+
+  fill (fixture, "INBOX", 6);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 6);
+  inbox = find_folder (fixture, "INBOX");
+
+  /* A folder made here appears on the server. */
+  RUN_CHANGE (fixture, kabar_mail_service_create_folder_async, "Arsip");
+  archive = find_folder (fixture, "Arsip");
+  g_assert_nonnull (archive);
+  g_assert_true (wait_until (fixture, server_has_folder, "Arsip", WAIT_SECONDS));
+
+  RUN_CHANGE (fixture, kabar_mail_service_move_async, inbox->id, uids, 3, archive->id);
+  g_assert_true (wait_until (fixture, server_count_is, &want_archive, WAIT_SECONDS));
+  wait_for_count (fixture, "INBOX", 3);
+  /* The moved messages come back from the server with their new UIDs. */
+  wait_for_count (fixture, "Arsip", 3);
+
+  RUN_CHANGE (fixture, kabar_mail_service_rename_folder_async, archive->id, "Arsip 2026");
+  g_assert_true (wait_until (fixture, server_has_folder, "Arsip 2026", WAIT_SECONDS));
+  renamed = find_folder (fixture, "Arsip 2026");
+  g_assert_nonnull (renamed);
+  g_assert_cmpint (renamed->id, ==, archive->id);
+
+  RUN_CHANGE (fixture, kabar_mail_service_delete_folder_async, renamed->id);
+  g_assert_null (find_folder (fixture, "Arsip 2026"));
+  for (gint64 start = g_get_monotonic_time ();
+       server_has_folder (fixture, "Arsip 2026");
+       kabar_test_spin (50))
+    g_assert_cmpfloat (kabar_test_seconds_since (start), <, WAIT_SECONDS);
+}
+
+static void
+test_folder_made_elsewhere_appears_on_refresh (Fixture       *fixture,
+                                               gconstpointer  data)
+{
+  g_autoptr(KabarStoreFolder) made = NULL;
+  guint before;
+
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 0);
+  before = fixture->folders_changed;
+  fill (fixture, "Perjalanan", 4);
+  kabar_mail_service_refresh (fixture->service);
+  wait_for_count (fixture, "Perjalanan", 4);
+  g_assert_cmpuint (fixture->folders_changed, >, before);
+}
+
+static void
+test_wrong_password_needs_the_user_then_retry_works (Fixture       *fixture,
+                                                     gconstpointer  data)
+{
+  const GError *error;
+
+  store_password (kabar_account_get_id (fixture->account), "not-the-password");
+  kabar_mail_service_start (fixture->service);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ERROR);
+  error = kabar_mail_service_get_error (fixture->service);
+  g_assert_nonnull (error);
+  g_assert_true (g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_FAILED));
+
+  /* No storm: it stays in ERROR without trying again. */
+  kabar_test_spin (1500);
+  g_assert_cmpint (kabar_mail_service_get_status (fixture->service), ==,
+                   KABAR_MAIL_SERVICE_STATUS_ERROR);
+
+  store_password (kabar_account_get_id (fixture->account), PASSWORD);
+  kabar_mail_service_retry (fixture->service);
+  wait_for_count (fixture, "INBOX", 0);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+  g_assert_null (kabar_mail_service_get_error (fixture->service));
+}
+
+static void
+test_changes_made_offline_go_at_next_start (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(KabarStoreFolder) inbox = NULL;
+  guint32 uids[] = { 1 };
+  struct { const char *path; guint count; } want = { "INBOX", 2 };
+
+  fill (fixture, "INBOX", 3);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 3);
+  inbox = find_folder (fixture, "INBOX");
+
+  /* Offline: the change is made here and waits. */
+  kabar_mail_service_set_network_available (fixture->service, FALSE);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_OFFLINE);
+  RUN_CHANGE (fixture, kabar_mail_service_delete_async, inbox->id, uids, 1);
+  wait_for_count (fixture, "INBOX", 2);
+  kabar_mail_service_stop (fixture->service);
+  g_clear_object (&fixture->service);
+  kabar_test_spin (50);
+  g_assert_true (server_count_is (fixture, &(struct { const char *path; guint count; }) { "INBOX", 3 }));
+
+  /* Kabar starts again: the change reaches the server. */
+  fixture->service = new_service (fixture);
+  kabar_mail_service_start (fixture->service);
+  g_assert_true (wait_until (fixture, server_count_is, &want, WAIT_SECONDS));
+  wait_for_count (fixture, "INBOX", 2);
+}
+
+static void
+test_refused_change_is_undone_and_reported (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(KabarImapSession) other = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fill (fixture, "INBOX", 1);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 1);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+
+  /* Another device makes "Catatan" meanwhile; creating it here too is
+   * refused by the server. */
+  other = kabar_imap_test_open (get_bed (), fixture->user, KABAR_TEST_BED_PORT_IMAPS);
+  kabar_imap_session_create_async (other, "Catatan", NULL, kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  kabar_imap_session_command_finish (other, result, &error);
+  g_assert_no_error (error);
+  kabar_imap_test_logout (other);
+
+  RUN_CHANGE (fixture, kabar_mail_service_create_folder_async, "Catatan");
+  for (gint64 start = g_get_monotonic_time (); fixture->refusals == 0; kabar_test_spin (20))
+    g_assert_cmpfloat (kabar_test_seconds_since (start), <, WAIT_SECONDS);
+  g_assert_cmpuint (fixture->last_refused_kind, ==, KABAR_PENDING_FOLDER_CREATE);
+  /* The folder list sync brings the server's folder in all the same. */
+  kabar_mail_service_refresh (fixture->service);
+  wait_for_count (fixture, "Catatan", 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/sync/service/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("starts-and-syncs-every-folder", test_starts_and_syncs_every_folder);
+  ADD ("new-mail-in-inbox-arrives-within-two-seconds", test_new_mail_in_inbox_arrives_within_two_seconds);
+  ADD ("flag-change-shows-at-once-and-reaches-the-server", test_flag_change_shows_at_once_and_reaches_the_server);
+  ADD ("move-and-folders-reach-the-server", test_move_and_folders_reach_the_server);
+  ADD ("folder-made-elsewhere-appears-on-refresh", test_folder_made_elsewhere_appears_on_refresh);
+  ADD ("wrong-password-needs-the-user-then-retry-works", test_wrong_password_needs_the_user_then_retry_works);
+  ADD ("changes-made-offline-go-at-next-start", test_changes_made_offline_go_at_next_start);
+  ADD ("refused-change-is-undone-and-reported", test_refused_change_is_undone_and_reported);
+#undef ADD
+
+  status = g_test_run ();
+  if (shared_bed != NULL)
+    kabar_test_bed_stop (shared_bed);
+  g_clear_object (&shared_bed);
+  return status;
+}
