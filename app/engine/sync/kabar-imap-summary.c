@@ -251,35 +251,72 @@ dup_address (const KabarImapAddress *address)
   return dup_utf8 (raw);
 }
 
+/* RFC 5322's atext and the blanks between atoms: a display name of only
+ * these is a phrase as it stands. Bytes of UTF-8 are atext too (RFC 6532). */
+static gboolean
+name_needs_quotes (const char *name)
+{
+  for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
+    if (*p < 0x80 && !g_ascii_isalnum (*p) && strchr ("!#$%&'*+-/=?^_`{|}~ ", *p) == NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+append_display_name (GString    *list,
+                     const char *name)
+{
+  if (!name_needs_quotes (name))
+    {
+      g_string_append (list, name);
+      return;
+    }
+  g_string_append_c (list, '"');
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (list, '\\');
+      g_string_append_c (list, *p);
+    }
+  g_string_append_c (list, '"');
+}
+
 /* The ENVELOPE's list as an RFC 5322 list that
- * internet_address_list_parse() reads back; NULL when empty. */
+ * internet_address_list_parse() reads back; NULL when empty. Written by
+ * hand rather than through GMime's address objects: it is a fifth of the
+ * sync's conversion work for 100,000 messages otherwise, and GMime
+ * leaves a quote in a name unescaped. */
 static char *
 format_addresses (GPtrArray *addresses)
 {
-  InternetAddressList *list;
-  char *text = NULL;
+  GString *list = g_string_new (NULL);
 
-  (void) get_parser_options ();
-  list = internet_address_list_new ();
   for (guint i = 0; i < addresses->len; i++)
     {
       const KabarImapAddress *address = g_ptr_array_index (addresses, i);
       g_autofree char *name = NULL;
       g_autofree char *addr = NULL;
-      InternetAddress *mailbox;
 
       if (address->mailbox == NULL)
         continue;
       name = decode_name (address->name);
       addr = dup_address (address);
-      mailbox = internet_address_mailbox_new (name, addr);
-      internet_address_list_add (list, mailbox);
-      g_object_unref (mailbox);
+      if (list->len > 0)
+        g_string_append (list, ", ");
+      if (name == NULL)
+        {
+          g_string_append (list, addr);
+          continue;
+        }
+      append_display_name (list, name);
+      g_string_append_printf (list, " <%s>", addr);
     }
-  if (internet_address_list_length (list) > 0)
-    text = internet_address_list_to_string (list, NULL, FALSE);
-  g_object_unref (list);
-  return text;
+  if (list->len == 0)
+    {
+      g_string_free (list, TRUE);
+      return NULL;
+    }
+  return g_string_free (list, FALSE);
 }
 
 static void

@@ -1175,6 +1175,7 @@ worker_thread (gpointer data)
 {
   KabarImapWorker *self = data;
 
+  kabar_sync_thread_lower_priority ();
   g_main_context_push_thread_default (self->context);
   while (step (self))
     ;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "kabar-sync-inserter.h"
+#include "kabar-sync-wait.h"
 
 /* A transaction of a thousand summaries takes about 15 ms: short enough
  * that the other workers' writes wait little for the writer lock. */
@@ -42,6 +43,9 @@ write_batch (gpointer data,
   gboolean failed;
   guint stored, total;
 
+  /* The pool's thread is its own (exclusive): lowering it again is a
+   * harmless call. */
+  kabar_sync_thread_lower_priority ();
   g_mutex_lock (&self->lock);
   failed = self->error != NULL;
   g_mutex_unlock (&self->lock);
@@ -77,6 +81,7 @@ kabar_sync_inserter_new (KabarStore                *store,
                          gpointer                   progress_data)
 {
   KabarSyncInserter *self = g_new0 (KabarSyncInserter, 1);
+  g_autoptr(GError) error = NULL;
 
   self->store = g_object_ref (store);
   self->folder_id = folder_id;
@@ -86,9 +91,11 @@ kabar_sync_inserter_new (KabarStore                *store,
   g_mutex_init (&self->lock);
   g_cond_init (&self->written);
   /* One thread: the store has one writer connection anyway, and batches
-   * must commit in the order they were read. Creating a thread cannot
-   * fail with exclusive FALSE. */
-  self->pool = g_thread_pool_new (write_batch, self, 1, FALSE, NULL);
+   * must commit in the order they were read. Exclusive, as its priority
+   * is lowered: a shared pool thread would keep that for other work. */
+  self->pool = g_thread_pool_new (write_batch, self, 1, TRUE, &error);
+  if (self->pool == NULL)
+    g_error ("Could not start a thread to write mail to the store: %s", error->message);
   return self;
 }
 

@@ -233,6 +233,7 @@ test_recipients_become_lists_that_parse_back (void)
   const char * const cc[] = {
     "Tim Ops, Jakarta", "ops@example.id",
     "Siti", "siti@example.id",
+    "Budi \"Ahmad\" S.", "bs@example.id",
     NULL, NULL,
   };
   const char * const group[] = {
@@ -247,7 +248,8 @@ test_recipients_become_lists_that_parse_back (void)
                "To: \"Santoso, Budi\" <budi@example.id>,\n"
                " =?UTF-8?B?4KSq4KWN4KSw4KS/4KSv4KS+IOCktuCksOCljeCkruCkvg==?= <priya@example.in>,\n"
                " plain@example.org\n"
-               "Cc: \"Tim Ops, Jakarta\" <ops@example.id>, Siti <siti@example.id>\n"
+               "Cc: \"Tim Ops, Jakarta\" <ops@example.id>, Siti <siti@example.id>,\n"
+               " \"Budi \\\"Ahmad\\\" S.\" <bs@example.id>\n"
                "Subject: Alamat\n"
                "\n"
                "Isi.\n", "");
@@ -268,7 +270,8 @@ test_recipients_become_lists_that_parse_back (void)
   g_assert_cmpstr (summary->from_address, ==, "jane@example.com");
   g_assert_cmpstr (summary->to, ==,
                    "\"Santoso, Budi\" <budi@example.id>, प्रिया शर्मा <priya@example.in>, plain@example.org");
-  g_assert_cmpstr (summary->cc, ==, "\"Tim Ops, Jakarta\" <ops@example.id>, Siti <siti@example.id>");
+  g_assert_cmpstr (summary->cc, ==, "\"Tim Ops, Jakarta\" <ops@example.id>, Siti <siti@example.id>, "
+                   "\"Budi \\\"Ahmad\\\" S.\" <bs@example.id>");
   assert_addresses (summary->to, to);
   assert_addresses (summary->cc, cc);
 
