@@ -172,6 +172,14 @@ load_account_file (const char  *path,
   return account;
 }
 
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* Sorted by name, so the order is the same on every start. */
 static GPtrArray *
 list_account_files (const char  *directory,
@@ -197,7 +205,7 @@ list_account_files (const char  *directory,
   while ((name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (name, ACCOUNT_SUFFIX))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   return names;
 }
 

@@ -337,9 +337,11 @@ queue_job (KabarMailService *self,
   };
 
   self->jobs_running++;
+  /* No cancellable: stopping the pool cancels its jobs, and a
+   * cancellable cancelled here while a worker drops the job there leaked
+   * its source (GLib 2.74). */
   kabar_imap_pool_queue_async (self->pool, funcs[job->kind], job_ref (job),
-                               (GDestroyNotify) job_unref, self->cancellable, on_job_done,
-                               job);
+                               (GDestroyNotify) job_unref, NULL, on_job_done, job);
   kabar_mail_service_update_status (self);
 }
 
@@ -425,6 +427,9 @@ folder_done (KabarMailService *self,
   g_hash_table_remove (self->folder_syncs, &job->folder_id);
   if (result->reset || result->added > 0 || result->removed > 0 || result->flags_changed > 0)
     kabar_mail_service_emit_folder_changed (self, job->folder_id);
+  /* Its recent mail's bodies, once the other syncs are done. */
+  if (error == NULL)
+    kabar_mail_service_queue_prefetch (self, job->folder_id);
   /* Gone from the server since the last folder list: the list fixes it. */
   if (g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_NONEXISTENT))
     kabar_mail_service_schedule_list_sync (self);
@@ -495,6 +500,7 @@ on_job_done (GObject      *source,
       g_assert_not_reached ();
     }
   kabar_mail_service_update_status (self);
+  kabar_mail_service_run_prefetch (self);
   job_unref (job);
 }
 

@@ -75,6 +75,10 @@ struct _KabarMailService
   guint                    poll_source;
   GNetworkMonitor         *network_monitor;
   gulong                   network_handler;
+  /* Folders whose recent mail waits for its bodies, in turn, and whether
+   * a prefetch job is out (kabar-mail-service-bodies.c). */
+  GQueue                   prefetch_queue;
+  gboolean                 prefetch_running;
 };
 
 /* kabar-mail-service-jobs.c: the work on the pool. */
@@ -87,6 +91,13 @@ KabarImapSession *kabar_mail_service_connect (gpointer                  data,
                                               GCancellable             *cancellable,
                                               KabarCertificateProblem **problem,
                                               GError                  **error);
+
+/* kabar-mail-service-bodies.c: bodies ahead of time. A folder synced is
+ * queued; the queue runs, a job at a time, once no other job is out. */
+void kabar_mail_service_queue_prefetch       (KabarMailService *self,
+                                              gint64            folder_id);
+void kabar_mail_service_run_prefetch         (KabarMailService *self);
+void kabar_mail_service_clear_prefetch       (KabarMailService *self);
 
 /* kabar-mail-service.c */
 void kabar_mail_service_update_status        (KabarMailService *self);

@@ -162,8 +162,8 @@ kabar_mail_service_update_status (KabarMailService *self)
           g_clear_error (&self->error);
           self->error = error != NULL ? g_error_copy (error) : NULL;
         }
-      g_clear_object (&self->certificate_problem);
-      self->certificate_problem = problem != NULL ? g_object_ref (problem) : NULL;
+      g_clear_pointer (&self->certificate_problem, kabar_certificate_problem_unref);
+      self->certificate_problem = problem != NULL ? kabar_certificate_problem_ref (problem) : NULL;
     }
   if (status == KABAR_MAIL_SERVICE_STATUS_ONLINE && self->resync_when_online)
     {
@@ -404,6 +404,7 @@ kabar_mail_service_stop (KabarMailService *self)
   g_clear_object (&self->pool);
   g_clear_pointer (&self->pool_status, kabar_imap_worker_status_unref);
   g_hash_table_remove_all (self->folder_syncs);
+  kabar_mail_service_clear_prefetch (self);
   self->jobs_running = 0;
   self->list_sync_running = self->list_sync_again = FALSE;
   self->replay_running = self->replay_again = FALSE;
@@ -654,10 +655,11 @@ kabar_mail_service_finalize (GObject *object)
   g_clear_object (&self->account);
   g_clear_object (&self->store);
   g_clear_error (&self->error);
-  g_clear_object (&self->certificate_problem);
+  g_clear_pointer (&self->certificate_problem, kabar_certificate_problem_unref);
   g_hash_table_unref (self->folder_syncs);
   g_hash_table_unref (self->folder_ids);
   g_hash_table_unref (self->changed_folders);
+  kabar_mail_service_clear_prefetch (self);
   g_free (self->store_path);
   G_OBJECT_CLASS (kabar_mail_service_parent_class)->finalize (object);
 }

@@ -179,9 +179,48 @@ gboolean                 kabar_mail_service_change_finish           (KabarMailSe
                                                                      GAsyncResult            *result,
                                                                      GError                 **error);
 
+/* --- message bodies ------------------------------------------------------------
+ *
+ * Recent mail (of the last 30 days) in INBOX, Sent, Drafts, Archive and
+ * ordinary folders (not Junk, Trash, nor Gmail's All Mail) is fetched
+ * ahead of time for reading offline: after a folder's sync, up to 200 of
+ * its messages, once every sync has run (headers first), a few at a time.
+ * "folder-changed" says when bodies came: the search finds their words
+ * from then on. Other messages are fetched when asked for. */
+
+#define KABAR_MAIL_SERVICE_ERROR (kabar_mail_service_error_quark ())
+
+typedef enum
+{
+  /* The message is not downloaded yet and the account is offline, or
+   * cannot connect (the message says why): try again once it is online. */
+  KABAR_MAIL_SERVICE_ERROR_OFFLINE,
+  /* The server no longer has the message (another device deleted it), or
+   * does not have it yet (a copy made here, not yet replayed). */
+  KABAR_MAIL_SERVICE_ERROR_NOT_ON_SERVER,
+} KabarMailServiceError;
+
+GQuark                   kabar_mail_service_error_quark             (void);
+
+/* The raw message (RFC 5322), from the store, else from the server (then
+ * stored, and indexed). A download asked for while the account is
+ * connecting, or whose connection is lost, waits for the connection: the
+ * cancellable ends the wait. Errors: KABAR_MAIL_SERVICE_ERROR, the
+ * server's (KABAR_IMAP_ERROR, KABAR_NET_ERROR), the store's (a message id
+ * it does not know is KABAR_STORE_ERROR_NOT_FOUND). */
+void                     kabar_mail_service_get_body_async          (KabarMailService        *self,
+                                                                     gint64                   message_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GBytes                  *kabar_mail_service_get_body_finish         (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+
 /* Signals:
  *  "folders-changed" ()                         the folder list changed
- *  "folder-changed" (gint64 folder_id)          its messages or counts changed
+ *  "folder-changed" (gint64 folder_id)          its messages or counts changed, or
+ *                                               bodies of its messages came
  *  "sync-progress" (gint64 folder_id, guint done, guint total)
  *                                               new mail being stored
  *  "change-refused" (guint kind, gint64 folder_id, GError *error)

@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KabarApplication, kabar_application, KABAR, APPLICATION, AdwApplication)
 
-KabarApplication *kabar_application_new (void);
+KabarApplication *kabar_application_new          (void);
+/* A KabarMailService for each IMAP account, started when the accounts are
+ * read at startup and stopped at shutdown; changes as accounts do. */
+GListModel       *kabar_application_get_services (KabarApplication *self);
 
 G_END_DECLS

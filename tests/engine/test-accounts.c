@@ -122,6 +122,43 @@ lookup_secret (const char *account_id)
   return secret;
 }
 
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The sidebar shows accounts in the order they load: the same order on
+ * every start. */
+static void
+test_accounts_load_in_a_stable_order (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) writer = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) reader = kabar_account_manager_new (dir);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("user%u@example.co.id", i);
+      g_autoptr(KabarAccount) account = make_imap_account (address);
+
+      g_assert_true (save (writer, account, &error));
+      g_ptr_array_add (ids, g_strdup (kabar_account_get_id (account)));
+    }
+  g_ptr_array_sort (ids, compare_ids);
+  g_assert_true (load (reader, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(KabarAccount) loaded = g_list_model_get_item (G_LIST_MODEL (reader), i);
+
+      g_assert_cmpstr (kabar_account_get_id (loaded), ==, g_ptr_array_index (ids, i));
+    }
+}
+
 static void
 test_accounts_saved_then_loaded_keep_every_setting (void)
 {
@@ -348,6 +385,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/accounts/load-in-a-stable-order", test_accounts_load_in_a_stable_order);
   g_test_add_func ("/accounts/saved-then-loaded-keep-every-setting",
                    test_accounts_saved_then_loaded_keep_every_setting);
   g_test_add_func ("/accounts/files-are-private-and-hold-no-secret",

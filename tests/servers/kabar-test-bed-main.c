@@ -10,6 +10,17 @@
  * the demo runs Kabar as COMMAND and the servers stop when it quits. With no
  * COMMAND the servers run until Ctrl+C, for looking at the mailbox with any
  * other client.
+ *
+ * COMMAND gets the servers' facts in its environment, for setting up the
+ * account (kabar-demo-account does):
+ *
+ *   KABAR_TEST_BED_HOST             127.0.0.1
+ *   KABAR_TEST_BED_IMAPS_PORT       IMAP with implicit TLS
+ *   KABAR_TEST_BED_SUBMISSION_PORT  SMTP submission, STARTTLS before AUTH
+ *   KABAR_TEST_BED_USER             the mail user (--user)
+ *   KABAR_TEST_BED_PASSWORD         its password (--password)
+ *   KABAR_TEST_BED_CERTIFICATE      the servers' self-signed certificate, a
+ *                                   PEM file that COMMAND's user can read
  */
 
 #include "config.h"
@@ -144,15 +155,56 @@ child_exited_cb (GObject      *source,
   g_main_loop_quit (launcher->loop);
 }
 
+/* A copy of the certificate in the bed's folder (world-readable, as its
+ * parents are), for a command run as another user than the bed's. */
+static char *
+write_readable_certificate (KabarTestBed  *bed,
+                            GError       **error)
+{
+  g_autofree char *pem = NULL;
+  g_autofree char *path = g_build_filename (kabar_test_bed_get_directory (bed), "demo-certificate.pem", NULL);
+
+  g_object_get (kabar_test_bed_get_certificate (bed), "certificate-pem", &pem, NULL);
+  if (!g_file_set_contents_full (path, pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
 static gboolean
-spawn_command (Launcher    *launcher,
-               char       **argv,
-               GError     **error)
+set_bed_environment (GSubprocessLauncher  *subprocess_launcher,
+                     KabarTestBed         *bed,
+                     const char           *address,
+                     GError              **error)
+{
+  g_autofree char *certificate = write_readable_certificate (bed, error);
+  g_autofree char *imaps = g_strdup_printf ("%u", kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS));
+  g_autofree char *submission = g_strdup_printf ("%u", kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION));
+
+  if (certificate == NULL)
+    return FALSE;
+  g_subprocess_launcher_setenv (subprocess_launcher, "KABAR_TEST_BED_HOST", KABAR_TEST_BED_HOST, TRUE);
+  g_subprocess_launcher_setenv (subprocess_launcher, "KABAR_TEST_BED_IMAPS_PORT", imaps, TRUE);
+  g_subprocess_launcher_setenv (subprocess_launcher, "KABAR_TEST_BED_SUBMISSION_PORT", submission, TRUE);
+  g_subprocess_launcher_setenv (subprocess_launcher, "KABAR_TEST_BED_USER", address, TRUE);
+  g_subprocess_launcher_setenv (subprocess_launcher, "KABAR_TEST_BED_PASSWORD",
+                                kabar_test_bed_get_password (bed, address), TRUE);
+  g_subprocess_launcher_setenv (subprocess_launcher, "KABAR_TEST_BED_CERTIFICATE", certificate, TRUE);
+  return TRUE;
+}
+
+static gboolean
+spawn_command (Launcher      *launcher,
+               KabarTestBed  *bed,
+               const char    *address,
+               char         **argv,
+               GError       **error)
 {
   g_autoptr(GSubprocessLauncher) subprocess_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
 
   if (launcher->run_as)
     g_subprocess_launcher_set_child_setup (subprocess_launcher, drop_privileges, launcher, NULL);
+  if (!set_bed_environment (subprocess_launcher, bed, address, error))
+    return FALSE;
 
   launcher->child = g_subprocess_launcher_spawnv (subprocess_launcher, (const char * const *) argv, error);
   if (launcher->child == NULL)
@@ -250,7 +302,7 @@ main (int   argc,
   g_unix_signal_add (SIGINT, stop_requested_cb, &launcher);
   g_unix_signal_add (SIGTERM, stop_requested_cb, &launcher);
 
-  if (command != NULL && !spawn_command (&launcher, command, &error))
+  if (command != NULL && !spawn_command (&launcher, bed, address, command, &error))
     {
       g_printerr ("kabar-test-bed: could not run %s: %s\n", command[0], error->message);
       launcher.exit_status = 127;

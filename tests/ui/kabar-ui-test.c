@@ -91,27 +91,32 @@ after_paint_cb (GdkFrameClock *clock,
 }
 
 static gboolean
-two_frames_painted (gpointer data)
+frame_painted (gpointer data)
 {
-  return *(guint *) data >= 2;
+  return *(guint *) data > 0;
 }
 
-/* A mapped widget may not be painted yet: wait for real frames after it. */
+/* A mapped widget may not be painted yet: wait for two real frames after
+ * it (each asked for: a window with nothing moving paints no more). */
 void
 kabar_ui_test_wait_for_frame (GtkWidget *widget)
 {
   GdkFrameClock *clock;
-  guint frames = 0;
   gulong handler;
 
   g_assert_true (gtk_widget_get_mapped (widget));
   clock = gtk_widget_get_frame_clock (widget);
   g_assert_nonnull (clock);
 
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &frames);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (kabar_ui_test_wait_for (two_frames_painted, &frames, 5000));
-  g_signal_handler_disconnect (clock, handler);
+  for (guint i = 0; i < 2; i++)
+    {
+      guint frames = 0;
+
+      handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &frames);
+      gtk_widget_queue_draw (widget);
+      g_assert_true (kabar_ui_test_wait_for (frame_painted, &frames, 5000));
+      g_signal_handler_disconnect (clock, handler);
+    }
 }
 
 GtkWidget *
@@ -129,6 +134,45 @@ kabar_ui_test_find_widget (GtkWidget *root,
 
       if (found != NULL)
         return found;
+    }
+  return NULL;
+}
+
+static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+GPtrArray *
+kabar_ui_test_find_widgets (GtkWidget *root,
+                            GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_widgets (root, type, found);
+  return found;
+}
+
+GtkWidget *
+kabar_ui_test_find_label (GtkWidget  *root,
+                          const char *text)
+{
+  g_autoptr(GPtrArray) labels = kabar_ui_test_find_widgets (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+
+      if (gtk_widget_is_drawable (label) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) == 0)
+        return label;
     }
   return NULL;
 }

@@ -24,6 +24,14 @@ gboolean    kabar_ui_test_wait_for           (KabarUiTestCondition    condition,
 void        kabar_ui_test_wait_for_frame     (GtkWidget              *widget);
 GtkWidget  *kabar_ui_test_find_widget        (GtkWidget              *root,
                                               GType                   type);
+/* Every widget of the type under root (root included), depth first; the
+ * array does not own them. */
+GPtrArray  *kabar_ui_test_find_widgets       (GtkWidget              *root,
+                                              GType                   type);
+/* A label under root that shows exactly text on screen (drawable), or
+ * NULL. */
+GtkWidget  *kabar_ui_test_find_label         (GtkWidget              *root,
+                                              const char             *text);
 GdkTexture *kabar_ui_test_screenshot         (GtkWidget              *widget,
                                               const char             *name);
 guint       kabar_ui_test_count_colours      (GdkTexture             *texture);

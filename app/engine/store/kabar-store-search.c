@@ -103,6 +103,73 @@ kabar_store_set_body (KabarStore  *self,
   return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, write_body, &body, error);
 }
 
+typedef struct
+{
+  gint64 folder_id;
+  guint32 uidvalidity;
+  guint32 uid;
+  BodyWrite body;
+} BodyWriteByUid;
+
+static gboolean
+find_message_by_uid (KabarStoreConnection  *connection,
+                     BodyWriteByUid        *write,
+                     GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT m.id FROM messages AS m "
+                                    "JOIN folders AS f ON f.id = m.folder_id "
+                                    "WHERE m.folder_id = ?1 AND m.uid = ?2 "
+                                    "  AND f.uidvalidity IN (?3, 0)",
+                                    error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, write->folder_id);
+  sqlite3_bind_int64 (stmt, 2, write->uid);
+  sqlite3_bind_int64 (stmt, 3, write->uidvalidity);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    {
+      g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
+                   "Folder %" G_GINT64_FORMAT " has no message with UID %u under UIDVALIDITY %u",
+                   write->folder_id, write->uid, write->uidvalidity);
+      return FALSE;
+    }
+  write->body.message_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+write_body_by_uid (KabarStoreConnection  *connection,
+                   gpointer               data,
+                   GError               **error)
+{
+  BodyWriteByUid *write = data;
+
+  return find_message_by_uid (connection, write, error)
+         && write_body (connection, &write->body, error);
+}
+
+gboolean
+kabar_store_set_body_by_uid (KabarStore  *self,
+                             gint64       folder_id,
+                             guint32      uidvalidity,
+                             guint32      uid,
+                             GBytes      *raw,
+                             const char  *text,
+                             GError     **error)
+{
+  BodyWriteByUid write = { folder_id, uidvalidity, uid, { 0, raw, text } };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, write_body_by_uid, &write, error);
+}
+
 /* Reading a body. */
 
 typedef struct
@@ -149,6 +216,68 @@ kabar_store_get_body (KabarStore  *self,
   if (!kabar_store_read (self, read_body, &body, error))
     return NULL;
   return body.raw;
+}
+
+/* What the prefetch fetches. */
+
+typedef struct
+{
+  gint64 folder_id;
+  gint64 since_unix;
+  guint limit;
+  GArray *uids;
+} MissingBodies;
+
+/* Newest first, as the list shows them: the folder's date index gives
+ * them in that order, and each body is one primary-key lookup. */
+static gboolean
+read_missing_bodies (KabarStoreConnection  *connection,
+                     gpointer               data,
+                     GError               **error)
+{
+  MissingBodies *missing = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT m.uid FROM messages AS m "
+                                    "WHERE m.folder_id = ?1 AND m.date >= ?2 AND m.local_state = 0 "
+                                    "  AND NOT EXISTS (SELECT 1 FROM bodies AS b "
+                                    "                  WHERE b.message_id = m.id AND b.fetched) "
+                                    "ORDER BY m.date DESC, m.uid DESC LIMIT ?3",
+                                    error);
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, missing->folder_id);
+  sqlite3_bind_int64 (stmt, 2, missing->since_unix);
+  sqlite3_bind_int64 (stmt, 3, missing->limit);
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    {
+      guint32 uid = (guint32) sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (missing->uids, uid);
+    }
+  return stepped;
+}
+
+GArray *
+kabar_store_list_missing_bodies (KabarStore  *self,
+                                 gint64       folder_id,
+                                 gint64       since_unix,
+                                 guint        limit,
+                                 GError     **error)
+{
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  MissingBodies missing = { folder_id, since_unix, limit, uids };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (limit == 0)
+    return g_steal_pointer (&uids);
+  if (!kabar_store_read (self, read_missing_bodies, &missing, error))
+    return NULL;
+  return g_steal_pointer (&uids);
 }
 
 /* Searching. */

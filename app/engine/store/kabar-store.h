@@ -243,6 +243,29 @@ gboolean               kabar_store_set_body               (KabarStore           
 GBytes                *kabar_store_get_body               (KabarStore                 *self,
                                                            gint64                      message_id,
                                                            GError                    **error);
+/* The UIDs (guint32) of the folder's messages without a fetched body whose
+ * date (the one the list orders by) is since_unix or later, newest first,
+ * at most limit: what the prefetch fetches. Only messages as the server
+ * has them: not those hidden by a pending move or delete, nor provisional
+ * ones. */
+GArray                *kabar_store_list_missing_bodies    (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           gint64                      since_unix,
+                                                           guint                       limit,
+                                                           GError                    **error);
+/* kabar_store_set_body() for the folder's message with that UID, as long
+ * as the folder is still at uidvalidity: a body fetched before a reset
+ * never lands on the message that took its UID after it. A folder without
+ * one yet (its first sync was cut short: the sync writes it last) takes
+ * any. KABAR_STORE_ERROR_NOT_FOUND when the folder no longer has the UID
+ * (it was expunged meanwhile) or has another UIDVALIDITY. */
+gboolean               kabar_store_set_body_by_uid        (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           guint32                     uidvalidity,
+                                                           guint32                     uid,
+                                                           GBytes                     *raw,
+                                                           const char                 *text,
+                                                           GError                    **error);
 /* The ids (gint64) of the messages that have every word of query in their
  * subject, sender, recipients or body text, newest first; folder_id 0
  * searches every folder. Words match as prefixes ("invo" finds

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kabar-imap-summary.h"
+#include "kabar-mime.h"
 
 #define REFERENCES_FIELD "References"
 /* What kabar_imap_message_dup_body() calls the header section that
@@ -105,29 +106,6 @@ kabar_imap_flags_build (KabarMessageFlags  flags,
 
 /* --- text -------------------------------------------------------------------- */
 
-/* GMime's tables must be set up before any of its calls, and the engine
- * has no start-up of its own: the first use sets them up, once per
- * process, so every GMime call here goes through this. Raw 8-bit text
- * that is not UTF-8 is taken as windows-1252, what such mail almost
- * always is (a superset of ISO-8859-1). */
-static GMimeParserOptions *
-get_parser_options (void)
-{
-  static GMimeParserOptions *options;
-
-  if (g_once_init_enter (&options))
-    {
-      const char *fallback_charsets[] = { "UTF-8", "windows-1252", NULL };
-      GMimeParserOptions *created;
-
-      g_mime_init ();
-      created = g_mime_parser_options_new ();
-      g_mime_parser_options_set_fallback_charsets (created, fallback_charsets);
-      g_once_init_leave (&options, created);
-    }
-  return options;
-}
-
 /* The end of the encoded word ("=?charset?B?text?=") at p, or NULL;
  * *padded_base64 says whether it is base64 that ends in padding. */
 static const char *
@@ -156,7 +134,7 @@ append_decoded (GString    *decoded,
                 gsize       length)
 {
   g_autofree char *text = g_strndup (piece, length);
-  g_autofree char *piece_decoded = g_mime_utils_header_decode_text (get_parser_options (), text);
+  g_autofree char *piece_decoded = g_mime_utils_header_decode_text (kabar_mime_get_parser_options (), text);
 
   if (piece_decoded != NULL)
     g_string_append (decoded, piece_decoded);
@@ -236,7 +214,7 @@ parse_date (const char *text)
 
   if (text == NULL)
     return 0;
-  (void) get_parser_options ();
+  (void) kabar_mime_get_parser_options ();
   date = g_mime_utils_header_decode_date (text);
   return date != NULL ? g_date_time_to_unix (date) : 0;
 }
@@ -419,7 +397,7 @@ unfold_field (const char *block,
 static char *
 format_references (const char *value)
 {
-  GMimeReferences *references = g_mime_references_parse (get_parser_options (), value);
+  GMimeReferences *references = g_mime_references_parse (kabar_mime_get_parser_options (), value);
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (int i = 0; references != NULL && i < g_mime_references_length (references); i++)

@@ -12,9 +12,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "kabar-imap-test-session.h"
 #include "kabar-mail-service.h"
+#include "kabar-net-error.h"
 #include "kabar-secrets.h"
 #include "kabar-test-wait.h"
 
@@ -547,6 +549,26 @@ test_wrong_password_needs_the_user_then_retry_works (Fixture       *fixture,
 }
 
 static void
+test_untrusted_certificate_needs_the_user (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  KabarCertificateProblem *problem;
+  const GError *error;
+
+  /* The user has not trusted the bed's self-signed certificate. */
+  kabar_account_set_pinned_certificate (fixture->account, KABAR_SERVER_INCOMING, NULL);
+  kabar_mail_service_start (fixture->service);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ERROR);
+  error = kabar_mail_service_get_error (fixture->service);
+  g_assert_true (g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_CERTIFICATE));
+  problem = kabar_mail_service_get_certificate_problem (fixture->service);
+  g_assert_nonnull (problem);
+  g_assert_cmpstr (kabar_certificate_problem_get_host (problem), ==, KABAR_TEST_BED_HOST);
+  g_assert_true (g_tls_certificate_is_same (kabar_certificate_problem_get_certificate (problem),
+                                           kabar_test_bed_get_certificate (get_bed ())));
+}
+
+static void
 test_changes_made_offline_go_at_next_start (Fixture       *fixture,
                                             gconstpointer  data)
 {
@@ -608,6 +630,250 @@ test_refused_change_is_undone_and_reported (Fixture       *fixture,
   wait_for_count (fixture, "Catatan", 0);
 }
 
+/* --- bodies ---------------------------------------------------------------------------------- */
+
+#define DAY (24 * 60 * 60)
+
+/* A message in folder received days_ago days ago (no Date header: the
+ * list dates it by its arrival), its body's words in body. */
+static GBytes *
+add_message (Fixture    *fixture,
+             const char *folder,
+             const char *subject,
+             const char *body,
+             guint       days_ago)
+{
+  g_autofree char *text = g_strdup_printf ("From: Sita <sita@kabar.test>\r\n"
+                                           "To: %s\r\n"
+                                           "Subject: %s\r\n"
+                                           "Message-ID: <%s.%u@kabar.test>\r\n"
+                                           "MIME-Version: 1.0\r\n"
+                                           "Content-Type: text/plain; charset=utf-8\r\n"
+                                           "\r\n"
+                                           "%s\r\n",
+                                           fixture->user, subject, subject, days_ago, body);
+  GBytes *raw = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+
+  kabar_test_bed_add_message (get_bed (), fixture->user, folder, raw, "",
+                              g_get_real_time () / G_USEC_PER_SEC - (gint64) days_ago * DAY, &error);
+  g_assert_no_error (error);
+  return raw;
+}
+
+static guint
+count_search (Fixture    *fixture,
+              const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  /* The store straight from this thread: a test may wait on the disk. */
+  ids = kabar_store_search (kabar_mail_service_get_store (fixture->service), query, 0, 100, &error);
+  g_assert_no_error (error);
+  return ids->len;
+}
+
+static gboolean
+search_finds (Fixture       *fixture,
+              gconstpointer  data)
+{
+  return count_search (fixture, data) > 0;
+}
+
+static void
+wait_for_search (Fixture    *fixture,
+                 const char *query)
+{
+  if (!wait_until (fixture, search_finds, query, WAIT_SECONDS))
+    g_error ("The search never found \"%s\"", query);
+}
+
+static gint64
+find_message (Fixture    *fixture,
+              const char *folder,
+              const char *subject)
+{
+  g_autoptr(KabarStoreFolder) found = find_folder (fixture, folder);
+  g_autoptr(GPtrArray) messages = list_messages (fixture, found->id);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      KabarMessageSummary *summary = g_ptr_array_index (messages, i);
+
+      if (g_strcmp0 (summary->subject, subject) == 0)
+        return summary->id;
+    }
+  g_error ("No message \"%s\" in %s", subject, folder);
+}
+
+static GBytes *
+stored_body (Fixture *fixture,
+             gint64   message_id)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *body = kabar_store_get_body (kabar_mail_service_get_store (fixture->service), message_id,
+                                       &error);
+
+  g_assert_no_error (error);
+  return body;
+}
+
+static GBytes *
+get_body (Fixture  *fixture,
+          gint64    message_id,
+          GError  **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kabar_mail_service_get_body_async (fixture->service, message_id, NULL, kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  return kabar_mail_service_get_body_finish (fixture->service, result, error);
+}
+
+/* Whether a "folder-changed" came once the bodies were in the store: what
+ * tells the UI that the search finds more now. */
+static void
+on_folder_changed_check_bodies (KabarMailService *service,
+                                gint64            folder_id,
+                                gboolean         *saw_bodies)
+{
+  if (count_search (g_object_get_data (G_OBJECT (service), "fixture"), "diliburkan") > 0)
+    *saw_bodies = TRUE;
+}
+
+static void
+test_recent_bodies_are_fetched_ahead (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GBytes) indonesian = add_message (fixture, "INBOX", "Pengumuman",
+                                              "Besok sekolah diliburkan karena banjir.", 1);
+  g_autoptr(GBytes) hindi = add_message (fixture, "INBOX", "Kabar", "इस साल मानसून जल्दी आएगा।", 2);
+  g_autoptr(GBytes) old = add_message (fixture, "INBOX", "Lama", "Naskah purbakala ditemukan.", 90);
+  g_autoptr(GBytes) project = add_message (fixture, "Proyek", "Rencana", "Anggaran jembatan gantung.", 3);
+  g_autoptr(GBytes) junk = add_message (fixture, "Junk", "Promo", "Diskon sampahiklan besar.", 1);
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GBytes) old_stored = NULL;
+  g_autoptr(GBytes) junk_stored = NULL;
+  gboolean saw_bodies = FALSE;
+
+  g_object_set_data (G_OBJECT (fixture->service), "fixture", fixture);
+  g_signal_connect (fixture->service, "folder-changed", G_CALLBACK (on_folder_changed_check_bodies),
+                    &saw_bodies);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 3);
+  wait_for_count (fixture, "Junk", 1);
+
+  /* No get_body: the prefetch brings them, and the search finds them. */
+  wait_for_search (fixture, "diliburkan");
+  wait_for_search (fixture, "मानसून");
+  wait_for_search (fixture, "jembatan");
+  stored = stored_body (fixture, find_message (fixture, "INBOX", "Pengumuman"));
+  g_assert_true (g_bytes_equal (stored, indonesian));
+  for (gint64 start = g_get_monotonic_time (); !saw_bodies; kabar_test_spin (20))
+    g_assert_cmpfloat (kabar_test_seconds_since (start), <, WAIT_SECONDS);
+
+  /* Old mail and Junk wait to be asked for. */
+  kabar_test_spin (1000);
+  old_stored = stored_body (fixture, find_message (fixture, "INBOX", "Lama"));
+  junk_stored = stored_body (fixture, find_message (fixture, "Junk", "Promo"));
+  g_assert_null (old_stored);
+  g_assert_null (junk_stored);
+  g_assert_cmpuint (count_search (fixture, "purbakala"), ==, 0);
+  g_assert_cmpuint (count_search (fixture, "sampahiklan"), ==, 0);
+  g_signal_handlers_disconnect_by_func (fixture->service, on_folder_changed_check_bodies, &saw_bodies);
+}
+
+static void
+test_old_body_is_fetched_on_demand (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GBytes) old = add_message (fixture, "INBOX", "Lama", "Naskah purbakala ditemukan.", 90);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GBytes) unknown = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 1);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+  id = find_message (fixture, "INBOX", "Lama");
+  g_assert_cmpuint (count_search (fixture, "purbakala"), ==, 0);
+
+  body = get_body (fixture, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (body, old));
+  /* Stored and indexed: the next read needs no server. */
+  g_assert_cmpuint (count_search (fixture, "purbakala"), ==, 1);
+  kabar_mail_service_set_network_available (fixture->service, FALSE);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_OFFLINE);
+  again = get_body (fixture, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (again, old));
+
+  unknown = get_body (fixture, id + 1000, &error);
+  g_assert_null (unknown);
+  g_assert_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_missing_body_offline_says_so (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GBytes) old = add_message (fixture, "INBOX", "Lama", "Naskah purbakala ditemukan.", 90);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 1);
+  kabar_mail_service_set_network_available (fixture->service, FALSE);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_OFFLINE);
+
+  body = get_body (fixture, find_message (fixture, "INBOX", "Lama"), &error);
+  g_assert_null (body);
+  g_assert_error (error, KABAR_MAIL_SERVICE_ERROR, KABAR_MAIL_SERVICE_ERROR_OFFLINE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "not downloaded yet"));
+  g_assert_nonnull (strstr (error->message, fixture->user));
+  g_assert_nonnull (strstr (error->message, "offline"));
+}
+
+static void
+test_body_gone_from_the_server_says_so (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GBytes) old = add_message (fixture, "Arsip", "Lama", "Naskah purbakala ditemukan.", 90);
+  g_autoptr(KabarImapSession) other = NULL;
+  g_autoptr(KabarImapMailboxState) state = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  gint64 id;
+
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "Arsip", 1);
+  wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+  id = find_message (fixture, "Arsip", "Lama");
+
+  /* Another device deletes it before it is opened here (in a folder the
+   * service does not watch, so no sync takes it away first). */
+  other = kabar_imap_test_open (get_bed (), fixture->user, KABAR_TEST_BED_PORT_IMAPS);
+  state = kabar_imap_test_select (other, "Arsip");
+  kabar_imap_test_store (other, "1:*", KABAR_IMAP_STORE_ADD, "\\Deleted");
+  kabar_imap_session_expunge_async (other, NULL, NULL, kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  g_assert_true (kabar_imap_test_try_command (other, result, &error));
+  g_assert_no_error (error);
+  kabar_imap_test_logout (other);
+
+  body = get_body (fixture, id, &error);
+  g_assert_null (body);
+  g_assert_error (error, KABAR_MAIL_SERVICE_ERROR, KABAR_MAIL_SERVICE_ERROR_NOT_ON_SERVER);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -624,8 +890,13 @@ main (int   argc,
   ADD ("move-and-folders-reach-the-server", test_move_and_folders_reach_the_server);
   ADD ("folder-made-elsewhere-appears-on-refresh", test_folder_made_elsewhere_appears_on_refresh);
   ADD ("wrong-password-needs-the-user-then-retry-works", test_wrong_password_needs_the_user_then_retry_works);
+  ADD ("untrusted-certificate-needs-the-user", test_untrusted_certificate_needs_the_user);
   ADD ("changes-made-offline-go-at-next-start", test_changes_made_offline_go_at_next_start);
   ADD ("refused-change-is-undone-and-reported", test_refused_change_is_undone_and_reported);
+  ADD ("recent-bodies-are-fetched-ahead", test_recent_bodies_are_fetched_ahead);
+  ADD ("old-body-is-fetched-on-demand", test_old_body_is_fetched_on_demand);
+  ADD ("missing-body-offline-says-so", test_missing_body_offline_says_so);
+  ADD ("body-gone-from-the-server-says-so", test_body_gone_from_the_server_says_so);
 #undef ADD
 
   status = g_test_run ();

@@ -1,0 +1,187 @@
+/* kabar-message-row.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kabar-message-row.h"
+
+struct _KabarMessageRow
+{
+  GtkWidget         parent_instance;
+
+  KabarMessageItem *item;
+  gboolean          twelve_hour;
+
+  GtkWidget        *unread_mark;
+  GtkWidget        *text_box;
+  GtkLabel         *sender;
+  GtkLabel         *date;
+  GtkLabel         *subject;
+  GtkWidget        *attachment;
+  GtkWidget        *flag;
+};
+
+G_DEFINE_FINAL_TYPE (KabarMessageRow, kabar_message_row, GTK_TYPE_WIDGET)
+
+char *
+kabar_message_row_format_date (gint64     unix_time,
+                               GDateTime *now,
+                               gboolean   twelve_hour)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_unix_local (unix_time);
+  const char *format;
+
+  if (date == NULL)
+    return g_strdup ("");
+
+  if (g_date_time_get_year (date) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (date) == g_date_time_get_day_of_year (now))
+    format = twelve_hour
+      /* Translators: the time of a message received today, for a 12-hour
+       * clock, as g_date_time_format() takes it: "3:05 PM". */
+      ? C_("message list", "%-l:%M %p")
+      /* Translators: the time of a message received today, for a 24-hour
+       * clock, as g_date_time_format() takes it: "15:05". */
+      : C_("message list", "%H:%M");
+  else if (g_date_time_get_year (date) == g_date_time_get_year (now))
+    /* Translators: the date of a message received earlier this year, as
+     * g_date_time_format() takes it: "Nov 21". */
+    format = C_("message list", "%b %-e");
+  else
+    /* Translators: the date of a message received in another year, as
+     * g_date_time_format() takes it: "Nov 21, 2025". */
+    format = C_("message list", "%b %-e, %Y");
+
+  return g_date_time_format (date, format);
+}
+
+static void
+update (KabarMessageRow *self)
+{
+  const KabarMessageSummary *summary = self->item != NULL ? kabar_message_item_get_summary (self->item)
+                                                          : NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *date = NULL;
+  const char *sender;
+  const char *subject;
+  gboolean unread;
+
+  if (summary == NULL)
+    {
+      /* Not read yet: an empty row, as tall as the others. */
+      gtk_label_set_text (self->sender, "");
+      gtk_label_set_text (self->date, "");
+      gtk_label_set_text (self->subject, "");
+      gtk_widget_set_visible (self->attachment, FALSE);
+      gtk_widget_set_visible (self->flag, FALSE);
+      gtk_widget_set_opacity (self->unread_mark, 0);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "unread");
+      return;
+    }
+
+  if (summary->from_name != NULL && *summary->from_name != '\0')
+    sender = summary->from_name;
+  else if (summary->from_address != NULL && *summary->from_address != '\0')
+    sender = summary->from_address;
+  else
+    sender = _("Unknown sender");
+  subject = summary->subject != NULL && *summary->subject != '\0' ? summary->subject
+                                                                  : _("(No subject)");
+  now = g_date_time_new_now_local ();
+  date = kabar_message_row_format_date (summary->date != 0 ? summary->date : summary->internal_date,
+                                        now, self->twelve_hour);
+  unread = (summary->flags & KABAR_MESSAGE_FLAG_SEEN) == 0;
+
+  gtk_label_set_text (self->sender, sender);
+  gtk_label_set_text (self->date, date);
+  gtk_label_set_text (self->subject, subject);
+  gtk_widget_set_visible (self->attachment, summary->has_attachments);
+  gtk_widget_set_visible (self->flag, (summary->flags & KABAR_MESSAGE_FLAG_FLAGGED) != 0);
+  /* The mark keeps its room when read, so the text does not move. */
+  gtk_widget_set_opacity (self->unread_mark, unread ? 1 : 0);
+  if (unread)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "unread");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "unread");
+}
+
+static void
+on_summary_changed (KabarMessageItem *item,
+                    GParamSpec       *pspec,
+                    KabarMessageRow  *self)
+{
+  update (self);
+}
+
+GtkWidget *
+kabar_message_row_new (void)
+{
+  return g_object_new (KABAR_TYPE_MESSAGE_ROW, NULL);
+}
+
+void
+kabar_message_row_set_item (KabarMessageRow  *self,
+                            KabarMessageItem *item,
+                            gboolean          twelve_hour)
+{
+  g_return_if_fail (KABAR_IS_MESSAGE_ROW (self));
+  g_return_if_fail (item == NULL || KABAR_IS_MESSAGE_ITEM (item));
+
+  self->twelve_hour = twelve_hour;
+  if (self->item != item)
+    {
+      if (self->item != NULL)
+        g_signal_handlers_disconnect_by_func (self->item, on_summary_changed, self);
+      g_set_object (&self->item, item);
+      if (item != NULL)
+        g_signal_connect (item, "notify::summary", G_CALLBACK (on_summary_changed), self);
+    }
+  update (self);
+}
+
+KabarMessageItem *
+kabar_message_row_get_item (KabarMessageRow *self)
+{
+  g_return_val_if_fail (KABAR_IS_MESSAGE_ROW (self), NULL);
+  return self->item;
+}
+
+static void
+kabar_message_row_dispose (GObject *object)
+{
+  KabarMessageRow *self = KABAR_MESSAGE_ROW (object);
+
+  kabar_message_row_set_item (self, NULL, self->twelve_hour);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KABAR_TYPE_MESSAGE_ROW);
+  G_OBJECT_CLASS (kabar_message_row_parent_class)->dispose (object);
+}
+
+static void
+kabar_message_row_class_init (KabarMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kabar_message_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kabar/Kabar/kabar-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, unread_mark);
+  gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, text_box);
+  gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, sender);
+  gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, date);
+  gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, subject);
+  gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, attachment);
+  gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, flag);
+  gtk_widget_class_set_css_name (widget_class, "messagerow");
+}
+
+static void
+kabar_message_row_init (KabarMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,36 @@
+/* kabar-message-row.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "kabar-message-item.h"
+
+G_BEGIN_DECLS
+
+/* A row of the message list: sender, date, subject, and the marks of an
+ * unread (bold), flagged or attachment-bearing message. It follows its
+ * item's "notify::summary" until it is given another; a placeholder item
+ * shows an empty row of the same height. */
+#define KABAR_TYPE_MESSAGE_ROW (kabar_message_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (KabarMessageRow, kabar_message_row, KABAR, MESSAGE_ROW, GtkWidget)
+
+GtkWidget        *kabar_message_row_new      (void);
+/* twelve_hour: today's times as "3:05 PM" rather than "15:05". */
+void              kabar_message_row_set_item (KabarMessageRow  *self,
+                                              KabarMessageItem *item,
+                                              gboolean          twelve_hour);
+KabarMessageItem *kabar_message_row_get_item (KabarMessageRow  *self);
+
+/* How the list dates a message received at unix_time (UTC), seen at now:
+ * the time for today's, the date for older ones, in the user's language. */
+char             *kabar_message_row_format_date (gint64     unix_time,
+                                                 GDateTime *now,
+                                                 gboolean   twelve_hour);
+
+G_END_DECLS
