@@ -205,6 +205,24 @@ kabar_mail_service_set_flags_async (KabarMailService    *self,
   start_change (self, change, cancellable, callback, user_data);
 }
 
+/* A move or a copy: the same but for what happens to the source. */
+static void
+start_transfer (KabarMailService    *self,
+                KabarPendingKind     kind,
+                gint64               folder_id,
+                const guint32       *uids,
+                gsize                n_uids,
+                gint64               to_folder_id,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  Change *change = change_new (kind, folder_id, uids, n_uids);
+
+  change->to_folder_id = to_folder_id;
+  start_change (self, change, cancellable, callback, user_data);
+}
+
 void
 kabar_mail_service_move_async (KabarMailService    *self,
                                gint64               folder_id,
@@ -215,12 +233,10 @@ kabar_mail_service_move_async (KabarMailService    *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  Change *change = change_new (KABAR_PENDING_MOVE, folder_id, uids, n_uids);
-
   g_return_if_fail (KABAR_IS_MAIL_SERVICE (self));
 
-  change->to_folder_id = to_folder_id;
-  start_change (self, change, cancellable, callback, user_data);
+  start_transfer (self, KABAR_PENDING_MOVE, folder_id, uids, n_uids, to_folder_id, cancellable,
+                  callback, user_data);
 }
 
 void
@@ -233,12 +249,10 @@ kabar_mail_service_copy_async (KabarMailService    *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  Change *change = change_new (KABAR_PENDING_COPY, folder_id, uids, n_uids);
-
   g_return_if_fail (KABAR_IS_MAIL_SERVICE (self));
 
-  change->to_folder_id = to_folder_id;
-  start_change (self, change, cancellable, callback, user_data);
+  start_transfer (self, KABAR_PENDING_COPY, folder_id, uids, n_uids, to_folder_id, cancellable,
+                  callback, user_data);
 }
 
 void

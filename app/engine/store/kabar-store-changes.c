@@ -262,31 +262,6 @@ format_uid_set (GArray *rows)
 /* Reading what a change acts on. */
 
 static gboolean
-read_folder_path (KabarStoreConnection  *connection,
-                  gint64                 folder_id,
-                  char                 **path,
-                  GError               **error)
-{
-  g_autoptr(KabarStoreStatement) stmt =
-    kabar_store_connection_prepare (connection, "SELECT path FROM folders WHERE id = ?1", error);
-  gboolean has_row = FALSE;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, folder_id);
-  if (!kabar_store_statement_step (stmt, &has_row, error))
-    return FALSE;
-  if (!has_row)
-    {
-      g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
-                   "No folder with id %" G_GINT64_FORMAT, folder_id);
-      return FALSE;
-    }
-  *path = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  return TRUE;
-}
-
-static gboolean
 find_folder_by_path (KabarStoreConnection  *connection,
                      const char            *path,
                      gint64                *folder_id,
@@ -569,7 +544,7 @@ build_message_payload (KabarStoreConnection  *connection,
       return build_flags_payload (path, change->add, change->remove);
     case KABAR_PENDING_MOVE:
     case KABAR_PENDING_COPY:
-      if (!read_folder_path (connection, change->to_folder_id, &to_path, error))
+      if (!kabar_store_read_folder_path (connection, change->to_folder_id, &to_path, error))
         return NULL;
       return build_path_payload ("path", path, "to", to_path);
     case KABAR_PENDING_DELETE:
@@ -595,7 +570,7 @@ apply_message_change (KabarStoreConnection  *connection,
   g_autofree char *uid_set = NULL;
 
   g_array_set_clear_func (rows, row_clear);
-  if (!read_folder_path (connection, change->folder_id, &path, error)
+  if (!kabar_store_read_folder_path (connection, change->folder_id, &path, error)
       || (payload = build_message_payload (connection, change, path, error)) == NULL
       || !read_rows (connection, change, rows, error))
     return FALSE;
@@ -748,7 +723,7 @@ apply_append (KabarStoreConnection  *connection,
   gint64 target_id = 0;
   gboolean done;
 
-  if (!read_folder_path (connection, change->folder_id, &path, error)
+  if (!kabar_store_read_folder_path (connection, change->folder_id, &path, error)
       || !kabar_store_insert_message_row (connection, change->folder_id, change->summary,
                                           UNNUMBERED_UID, change->flags, &target_id, error)
       || !make_provisional (connection, target_id, error)
@@ -820,7 +795,7 @@ apply_rename_folder (KabarStoreConnection  *connection,
   g_autofree char *old_path = NULL;
   g_autofree char *payload = NULL;
 
-  if (!read_folder_path (connection, change->folder_id, &old_path, error)
+  if (!kabar_store_read_folder_path (connection, change->folder_id, &old_path, error)
       || !check_path_free (connection, change->path, error))
     return FALSE;
   payload = build_path_payload ("from", old_path, "to", change->path);
@@ -855,7 +830,7 @@ apply_delete_folder (KabarStoreConnection  *connection,
   g_autofree char *path = NULL;
   g_autofree char *payload = NULL;
 
-  if (!read_folder_path (connection, folder_id, &path, error))
+  if (!kabar_store_read_folder_path (connection, folder_id, &path, error))
     return FALSE;
   payload = build_path_payload ("path", path, NULL, NULL);
   change->folder_id = 0;

@@ -615,3 +615,29 @@ kabar_store_reset_folder (KabarStore  *self,
   return delete_messages_in_chunks (self, folder_id, error)
          && kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, reset_folder, &change, error);
 }
+
+gboolean
+kabar_store_read_folder_path (KabarStoreConnection  *connection,
+                              gint64                 folder_id,
+                              char                 **path,
+                              GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, "SELECT path FROM folders WHERE id = ?1", error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    {
+      g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
+                   "No folder with id %" G_GINT64_FORMAT, folder_id);
+      return FALSE;
+    }
+  if (path != NULL)
+    *path = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return TRUE;
+}

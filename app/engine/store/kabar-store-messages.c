@@ -302,26 +302,6 @@ index_and_count_new_rows (KabarStoreConnection  *connection,
 }
 
 static gboolean
-check_folder (KabarStoreConnection  *connection,
-              gint64                 folder_id,
-              GError               **error)
-{
-  g_autoptr(KabarStoreStatement) stmt =
-    kabar_store_connection_prepare (connection, "SELECT 1 FROM folders WHERE id = ?1", error);
-  gboolean has_row = FALSE;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, folder_id);
-  if (!kabar_store_statement_step (stmt, &has_row, error))
-    return FALSE;
-  if (!has_row)
-    g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND,
-                 "No folder with id %" G_GINT64_FORMAT, folder_id);
-  return has_row;
-}
-
-static gboolean
 insert_batch (KabarStoreConnection  *connection,
               gpointer               data,
               GError               **error)
@@ -335,7 +315,7 @@ insert_batch (KabarStoreConnection  *connection,
   KabarStoreInsertHook hook = kabar_store_get_insert_hook (batch->store, &hook_data);
 
   if (insert == NULL
-      || !check_folder (connection, batch->folder_id, error)
+      || !kabar_store_read_folder_path (connection, batch->folder_id, NULL, error)
       || !kabar_store_threader_init (&threader, connection, error)
       || !kabar_store_connection_query_int (connection, "SELECT max (id) FROM messages",
                                             &last_old_id, error))

@@ -64,6 +64,12 @@ KabarStoreInsertHook kabar_store_get_insert_hook (KabarStore *self,
 /* Pieces of the public calls, run inside a transaction that does more
  * (kabar-store-changes.c applies a change and queues its operation in
  * one). */
+/* Whether the folder exists (KABAR_STORE_ERROR_NOT_FOUND if not), and its
+ * path when path is not NULL. */
+gboolean kabar_store_read_folder_path   (KabarStoreConnection       *connection,
+                                         gint64                      folder_id,
+                                         char                      **path,
+                                         GError                    **error);
 gboolean kabar_store_upsert_folder_in   (KabarStoreConnection       *connection,
                                          const char                 *path,
                                          char                        delimiter,
