@@ -280,6 +280,91 @@ kabar_store_list_missing_bodies (KabarStore  *self,
   return g_steal_pointer (&uids);
 }
 
+/* Indexing what the sync inserted (version-003.sql). */
+
+typedef struct
+{
+  guint limit;
+  guint indexed;
+} PendingIndex;
+
+/* The oldest limit rows of unindexed, up to the highest id among them:
+ * indexed from message_search_text, with the body they have by now, then
+ * taken out of unindexed, which makes message_search_source (the index's
+ * content) show them, in one transaction. A message deleted meanwhile
+ * took its row of unindexed with it. */
+static gboolean
+index_pending (KabarStoreConnection  *connection,
+               gpointer               data,
+               GError               **error)
+{
+  PendingIndex *pending = data;
+  g_autoptr(KabarStoreStatement) last =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT max (message_id) FROM "
+                                    "  (SELECT message_id FROM unindexed "
+                                    "   ORDER BY message_id LIMIT ?1)",
+                                    error);
+  g_autoptr(KabarStoreStatement) index = NULL;
+  g_autoptr(KabarStoreStatement) unmark = NULL;
+  gboolean has_row = FALSE;
+  gint64 last_id;
+
+  if (last == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (last, 1, pending->limit);
+  if (!kabar_store_statement_step (last, &has_row, error))
+    return FALSE;
+  if (!has_row || sqlite3_column_type (last, 0) == SQLITE_NULL)
+    return TRUE;
+  last_id = sqlite3_column_int64 (last, 0);
+
+  index = kabar_store_connection_prepare (connection,
+                                          "INSERT INTO message_search (rowid, subject, sender, "
+                                          "  recipients, body) "
+                                          "SELECT id, subject, sender, recipients, body "
+                                          "FROM message_search_text "
+                                          "WHERE id IN (SELECT message_id FROM unindexed "
+                                          "             WHERE message_id <= ?1)",
+                                          error);
+  if (index == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (index, 1, last_id);
+  if (!kabar_store_statement_run (index, error))
+    return FALSE;
+
+  unmark = kabar_store_connection_prepare (connection,
+                                           "DELETE FROM unindexed WHERE message_id <= ?1",
+                                           error);
+  if (unmark == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (unmark, 1, last_id);
+  if (!kabar_store_statement_run (unmark, error))
+    return FALSE;
+  pending->indexed = (guint) sqlite3_changes (kabar_store_connection_get_db (connection));
+  return TRUE;
+}
+
+gboolean
+kabar_store_index_pending (KabarStore  *self,
+                           guint        limit,
+                           guint       *indexed,
+                           GError     **error)
+{
+  PendingIndex pending = { limit, 0 };
+  gboolean done;
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+
+  if (limit == 0)
+    done = TRUE;
+  else
+    done = kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, index_pending, &pending, error);
+  if (indexed != NULL)
+    *indexed = done ? pending.indexed : 0;
+  return done;
+}
+
 /* Searching. */
 
 /* Each word of the user's text becomes a quoted FTS5 string with a prefix

@@ -161,7 +161,8 @@ gboolean               kabar_store_reset_folder           (KabarStore           
 /* Stores a batch of summaries (KabarMessageSummary elements) in one
  * transaction. A UID the folder already has keeps its envelope and takes
  * the new flags, keywords and modseq. On success each summary's id,
- * folder_id and thread_id are set.
+ * folder_id and thread_id are set. New messages are not indexed for
+ * search yet: kabar_store_index_pending() does that, later.
  *
  * Threads: a message joins the thread of any message the store holds with
  * its Message-ID (a copy in another folder), with an id of its
@@ -266,11 +267,23 @@ gboolean               kabar_store_set_body_by_uid        (KabarStore           
                                                            GBytes                     *raw,
                                                            const char                 *text,
                                                            GError                    **error);
+/* Indexes for search up to limit of the messages kabar_store_insert_summaries()
+ * inserted and that are not indexed yet, oldest first, in one transaction;
+ * *indexed (may be NULL) tells how many, 0 when none was left. The sync
+ * runs it while it waits for the network, and until none is left before
+ * a folder's sync returns. */
+gboolean               kabar_store_index_pending          (KabarStore                 *self,
+                                                           guint                       limit,
+                                                           guint                      *indexed,
+                                                           GError                    **error);
 /* The ids (gint64) of the messages that have every word of query in their
  * subject, sender, recipients or body text, newest first; folder_id 0
  * searches every folder. Words match as prefixes ("invo" finds
  * "invoice"), without case or accents, in any script. The query is text
- * as the user typed it, never FTS5 syntax. */
+ * as the user typed it, never FTS5 syntax. Messages inserted by
+ * kabar_store_insert_summaries() are found once indexed: see
+ * kabar_store_index_pending(). Those added by the user's changes, and
+ * bodies of indexed messages, are indexed as they are written. */
 GArray                *kabar_store_search                 (KabarStore                 *self,
                                                            const char                 *query,
                                                            gint64                      folder_id,

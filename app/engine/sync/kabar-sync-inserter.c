@@ -15,6 +15,13 @@
 /* Batches read but not yet written before add() waits: enough to ride out
  * a slow commit, few enough to bound memory (a batch is about 1 MB). */
 #define MAX_QUEUED  4
+/* The summaries are indexed for search after they are stored
+ * (kabar_store_index_pending()): while the queue is empty, that is while
+ * the sync waits for the network, a few hundred at a time, so a batch
+ * that arrives waits little; at finish(), what is left, in bigger
+ * transactions. */
+#define IDLE_INDEX_SIZE    500
+#define FINISH_INDEX_SIZE  5000
 
 struct _KabarSyncInserter
 {
@@ -34,6 +41,45 @@ struct _KabarSyncInserter
 };
 
 static void
+set_failure (KabarSyncInserter  *self,
+             GError            **error)
+{
+  g_mutex_lock (&self->lock);
+  if (self->error == NULL)
+    self->error = g_steal_pointer (error);
+  g_mutex_unlock (&self->lock);
+  g_clear_error (error);
+}
+
+/* Indexes until nothing is left or, when idle, until a batch is queued. */
+static void
+index_pending (KabarSyncInserter *self,
+               gboolean           idle)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean stop;
+      guint indexed = 0;
+
+      g_mutex_lock (&self->lock);
+      stop = self->error != NULL || (idle && self->queued > 0);
+      g_mutex_unlock (&self->lock);
+      if (stop)
+        return;
+      if (!kabar_store_index_pending (self->store, idle ? IDLE_INDEX_SIZE : FINISH_INDEX_SIZE,
+                                      &indexed, &error))
+        {
+          set_failure (self, &error);
+          return;
+        }
+      if (indexed == 0)
+        return;
+    }
+}
+
+/* An empty batch is finish()'s: it indexes what is left. */
+static void
 write_batch (gpointer data,
              gpointer user_data)
 {
@@ -46,6 +92,16 @@ write_batch (gpointer data,
   /* The pool's thread is its own (exclusive): lowering it again is a
    * harmless call. */
   kabar_sync_thread_lower_priority ();
+  if (batch->len == 0)
+    {
+      index_pending (self, FALSE);
+      g_mutex_lock (&self->lock);
+      self->queued--;
+      g_cond_broadcast (&self->written);
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+
   g_mutex_lock (&self->lock);
   failed = self->error != NULL;
   g_mutex_unlock (&self->lock);
@@ -66,6 +122,9 @@ write_batch (gpointer data,
 
   if (!failed && self->progress != NULL)
     self->progress (self->folder_id, stored, total, self->progress_data);
+  /* The next batch is still on the network: the thread would be idle. */
+  if (!failed)
+    index_pending (self, TRUE);
 }
 
 static GPtrArray *
@@ -138,6 +197,12 @@ kabar_sync_inserter_finish (KabarSyncInserter  *self,
   GError *failure;
 
   kabar_sync_inserter_flush (self);
+  /* Everything the sync stored is searchable when it returns: the store
+   * thread indexes what it could not while it waited. */
+  g_mutex_lock (&self->lock);
+  self->queued++;
+  g_mutex_unlock (&self->lock);
+  g_thread_pool_push (self->pool, new_batch (), NULL);
   g_mutex_lock (&self->lock);
   while (self->queued > 0)
     g_cond_wait (&self->written, &self->lock);

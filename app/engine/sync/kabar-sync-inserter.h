@@ -14,7 +14,10 @@ G_BEGIN_DECLS
  * own, a batch a transaction, so that the next batch is read from the
  * network while the last one is written: the sync costs the longer of the
  * two instead of their sum. When the writing falls behind, add() waits,
- * so memory stays bounded however large the folder. */
+ * so memory stays bounded however large the folder. The store leaves
+ * indexing them for search to kabar_store_index_pending(): the thread
+ * runs it while it waits for the next batch, and finish() until nothing
+ * is left. */
 typedef struct _KabarSyncInserter KabarSyncInserter;
 
 KabarSyncInserter *kabar_sync_inserter_new        (KabarStore                *store,
@@ -30,8 +33,10 @@ void               kabar_sync_inserter_add        (KabarSyncInserter         *se
                                                    KabarMessageSummary       *summary);
 /* Sends what add() gathered to be written now, without waiting. */
 void               kabar_sync_inserter_flush      (KabarSyncInserter         *self);
-/* Writes what is left and waits for it; the first error of any batch.
- * The inserter may be used again afterwards. */
+/* Writes what is left, indexes every message the store has not indexed
+ * yet (this folder's and any other's), and waits for it; the first error
+ * of any batch or of the indexing. The inserter may be used again
+ * afterwards. */
 gboolean           kabar_sync_inserter_finish     (KabarSyncInserter         *self,
                                                    GError                   **error);
 /* Summaries committed so far. */

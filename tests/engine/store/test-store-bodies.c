@@ -66,6 +66,9 @@ add_messages (KabarStore *store,
     }
   g_assert_true (kabar_store_insert_summaries (store, folder_id, batch, &error));
   g_assert_no_error (error);
+  /* As the sync does before it returns. */
+  g_assert_true (kabar_store_index_pending (store, G_MAXUINT, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void

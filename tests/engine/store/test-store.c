@@ -151,6 +151,9 @@ insert (KabarStore *store,
 
   g_assert_true (kabar_store_insert_summaries (store, folder_id, summaries, &error));
   g_assert_no_error (error);
+  /* As the sync does before it returns. */
+  g_assert_true (kabar_store_index_pending (store, G_MAXUINT, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -387,6 +390,27 @@ assert_seed_kept (KabarStore *store)
   g_assert_no_error (error);
   g_assert_cmpuint (pending->len, ==, 1);
   assert_search_index_consistent (store);
+
+  /* The upgraded store indexes new messages later, as a new one does, and
+   * its old ones still leave the index whole. */
+  {
+    g_autoptr(GPtrArray) batch = make_batch (20, 21, "Upgrade arrived");
+    KabarUidRange old_one = { 10, 10 };
+    g_autoptr(GArray) after = NULL;
+    guint indexed = 0;
+
+    g_assert_true (kabar_store_insert_summaries (store, inbox->id, batch, &error));
+    g_assert_no_error (error);
+    g_assert_true (kabar_store_delete_messages (store, inbox->id, &old_one, 1, &error));
+    g_assert_no_error (error);
+    assert_search_index_consistent (store);
+    g_assert_true (kabar_store_index_pending (store, 100, &indexed, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (indexed, ==, 2);
+    after = search (store, "upgrade", 0);
+    g_assert_cmpuint (after->len, ==, 3);
+    assert_search_index_consistent (store);
+  }
 }
 
 static void
@@ -1538,6 +1562,56 @@ test_search_index_follows_changes (Fixture       *fixture,
   assert_search_index_consistent (fixture->store);
 }
 
+/* The sync's inserts leave indexing to kabar_store_index_pending(),
+ * oldest first, a bounded number a call. */
+static void
+test_search_finds_new_messages_once_indexed (Fixture       *fixture,
+                                             gconstpointer  data)
+{
+  gint64 inbox = add_folder (fixture->store, "INBOX");
+  g_autoptr(GPtrArray) batch = make_batch (1, 1200, "Kuartal");
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  guint indexed = 99;
+
+  g_assert_true (kabar_store_insert_summaries (fixture->store, inbox, batch, &error));
+  g_assert_no_error (error);
+  assert_counts (fixture->store, inbox, 1200, 600);
+  assert_search_finds (fixture, "kuartal", 0, 0, 0);
+  assert_search_index_consistent (fixture->store);
+
+  g_assert_true (kabar_store_index_pending (fixture->store, 0, &indexed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (indexed, ==, 0);
+
+  g_assert_true (kabar_store_index_pending (fixture->store, 500, &indexed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (indexed, ==, 500);
+  assert_search_index_consistent (fixture->store);
+  /* The oldest first: UIDs 1 to 500, the ids the batch got first. */
+  found = search (fixture->store, "kuartal", 0);
+  g_assert_cmpuint (found->len, ==, 500);
+  g_assert_true (ids_contain (found, ((KabarMessageSummary *) batch->pdata[0])->id));
+  g_assert_false (ids_contain (found, ((KabarMessageSummary *) batch->pdata[500])->id));
+
+  g_assert_true (kabar_store_index_pending (fixture->store, 5000, &indexed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (indexed, ==, 700);
+  g_assert_true (kabar_store_index_pending (fixture->store, 5000, &indexed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (indexed, ==, 0);
+  assert_search_finds (fixture, "kuartal 1199", 0, ((KabarMessageSummary *) batch->pdata[1198])->id, 1);
+  assert_search_index_consistent (fixture->store);
+
+  /* A batch giving known UIDs again adds nothing to index. */
+  g_assert_true (kabar_store_insert_summaries (fixture->store, inbox, batch, &error));
+  g_assert_no_error (error);
+  g_assert_true (kabar_store_index_pending (fixture->store, 5000, &indexed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (indexed, ==, 0);
+  assert_search_index_consistent (fixture->store);
+}
+
 static void
 test_bodies_stored_on_demand (Fixture       *fixture,
                               gconstpointer  data)
@@ -1865,6 +1939,7 @@ main (int   argc,
   ADD ("/store/search/indonesian-and-hindi", test_search_indonesian_and_hindi);
   ADD ("/store/search/query-is-text-not-syntax", test_search_query_is_text_not_syntax);
   ADD ("/store/search/index-follows-changes", test_search_index_follows_changes);
+  ADD ("/store/search/finds-new-messages-once-indexed", test_search_finds_new_messages_once_indexed);
   ADD ("/store/bodies/stored-on-demand", test_bodies_stored_on_demand);
 
   ADD ("/store/pending/survive-reopening-in-order", test_pending_survive_reopening_in_order);

@@ -19,6 +19,7 @@
 #include "kabar-imap-folder-sync.h"
 #include "kabar-imap-summary.h"
 #include "kabar-imap-test-session.h"
+#include "kabar-store-private.h"
 #include "kabar-test-wait.h"
 
 #define PASSWORD "Sandi-123"
@@ -270,6 +271,31 @@ run_mailbox_command (KabarImapSession *session,
 
 /* --- tests ---------------------------------------------------------------------- */
 
+/* The sync indexes what it stored before it returns (the store leaves
+ * that to kabar_store_index_pending()): nothing is left to index, and
+ * the index is whole. */
+static void
+assert_all_searchable (Fixture *fixture,
+                       gint64   folder_id,
+                       guint    expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) found = kabar_store_search (fixture->store, "message", folder_id, G_MAXUINT,
+                                                &error);
+  guint indexed = 1;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, expected);
+  g_assert_true (kabar_store_index_pending (fixture->store, G_MAXUINT, &indexed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (indexed, ==, 0);
+  kabar_store_exec_for_testing (fixture->store,
+                                "INSERT INTO message_search (message_search) "
+                                "VALUES ('integrity-check')",
+                                &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_first_sync_stores_every_message (Fixture       *fixture,
                                       gconstpointer  data)
@@ -295,6 +321,7 @@ test_first_sync_stores_every_message (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (((KabarMessageSummary *) page->pdata[0])->subject, ==, "Message 2500");
   g_assert_cmpstr (((KabarMessageSummary *) page->pdata[2])->subject, ==, "Message 2498");
+  assert_all_searchable (fixture, inbox, 2500);
 
   folder = kabar_store_get_folder (fixture->store, inbox, &error);
   g_assert_no_error (error);
@@ -521,6 +548,7 @@ test_sync_cut_short_is_finished_by_the_next (Fixture       *fixture,
   g_assert_cmpuint (result.added, ==, 3000 - partial);
   g_assert_cmpuint (count (fixture, inbox, NULL), ==, 3000);
   assert_store_matches_server (fixture, "INBOX", inbox);
+  assert_all_searchable (fixture, inbox, 3000);
   kabar_imap_test_logout (second);
 }
 
