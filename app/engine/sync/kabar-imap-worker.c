@@ -23,6 +23,7 @@
 
 #include "kabar-imap-worker.h"
 #include "kabar-net-error.h"
+#include "kabar-sync-thread.h"
 #include "kabar-sync-wait.h"
 
 /* Changes of one burst ("* 3 EXISTS", "* 1 RECENT", a FETCH, ...) come in

@@ -7,7 +7,7 @@
 #include "config.h"
 
 #include "kabar-sync-inserter.h"
-#include "kabar-sync-wait.h"
+#include "kabar-sync-thread.h"
 
 /* A transaction of a thousand summaries takes about 15 ms: short enough
  * that the other workers' writes wait little for the writer lock. */

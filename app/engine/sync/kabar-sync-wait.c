@@ -6,13 +6,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include "kabar-sync-wait.h"
-
-#define SYNC_THREAD_NICENESS 10
 
 void
 kabar_sync_wait_done (GObject      *source,
@@ -34,13 +28,4 @@ kabar_sync_wait (GAsyncResult **slot)
     g_main_context_iteration (context, TRUE);
   g_main_context_unref (context);
   return g_steal_pointer (slot);
-}
-
-void
-kabar_sync_thread_lower_priority (void)
-{
-  /* On Linux a thread has a niceness of its own, named by its thread
-   * id. Failing leaves it as it was, which is only slower to yield. */
-  if (setpriority (PRIO_PROCESS, (id_t) gettid (), SYNC_THREAD_NICENESS) != 0)
-    g_debug ("Could not lower a sync thread's priority: %s", g_strerror (errno));
 }

@@ -26,10 +26,4 @@ void          kabar_sync_wait_done (GObject       *source,
 /* Returns the result (transfer full) and clears *slot. */
 GAsyncResult *kabar_sync_wait      (GAsyncResult **slot);
 
-/* Called first on each of sync's threads: they take a lower scheduling
- * priority than the UI thread (nice 10), so that on a busy machine the
- * window gets a CPU first and never stalls a frame behind a sync; the
- * sync waits on the server most of the time anyway. */
-void          kabar_sync_thread_lower_priority (void);
-
 G_END_DECLS
