@@ -10,6 +10,7 @@
 #include "kabar-engine-enums.h"
 
 #define GROUP_ACCOUNT "Account"
+#define DEFAULT_POP_DELETE_AFTER_DAYS 14
 
 typedef struct
 {
@@ -30,6 +31,8 @@ struct _KabarAccount
   KabarIncomingKind incoming_kind;
   KabarAuthMethod auth_method;
   gboolean server_files_sent;
+  KabarPopServerCopies pop_server_copies;
+  guint pop_delete_after_days;
   Server servers[2];
 
   /* What was read, so keys this version does not know survive a save. */
@@ -47,6 +50,8 @@ enum {
   PROP_INCOMING_KIND,
   PROP_AUTH_METHOD,
   PROP_SERVER_FILES_SENT,
+  PROP_POP_SERVER_COPIES,
+  PROP_POP_DELETE_AFTER_DAYS,
   N_PROPS
 };
 
@@ -113,6 +118,12 @@ kabar_account_get_property (GObject    *object,
     case PROP_SERVER_FILES_SENT:
       g_value_set_boolean (value, self->server_files_sent);
       break;
+    case PROP_POP_SERVER_COPIES:
+      g_value_set_enum (value, self->pop_server_copies);
+      break;
+    case PROP_POP_DELETE_AFTER_DAYS:
+      g_value_set_uint (value, self->pop_delete_after_days);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -146,6 +157,12 @@ kabar_account_set_property (GObject      *object,
     case PROP_SERVER_FILES_SENT:
       kabar_account_set_server_files_sent (self, g_value_get_boolean (value));
       break;
+    case PROP_POP_SERVER_COPIES:
+      kabar_account_set_pop_server_copies (self, g_value_get_enum (value));
+      break;
+    case PROP_POP_DELETE_AFTER_DAYS:
+      kabar_account_set_pop_delete_after_days (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -176,6 +193,11 @@ kabar_account_class_init (KabarAccountClass *klass)
                        KABAR_AUTH_PASSWORD, flags);
   properties[PROP_SERVER_FILES_SENT] =
     g_param_spec_boolean ("server-files-sent", NULL, NULL, FALSE, flags);
+  properties[PROP_POP_SERVER_COPIES] =
+    g_param_spec_enum ("pop-server-copies", NULL, NULL, KABAR_TYPE_POP_SERVER_COPIES,
+                       KABAR_POP_LEAVE_ON_SERVER, flags);
+  properties[PROP_POP_DELETE_AFTER_DAYS] =
+    g_param_spec_uint ("pop-delete-after-days", NULL, NULL, 1, G_MAXUINT, DEFAULT_POP_DELETE_AFTER_DAYS, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -185,6 +207,7 @@ kabar_account_init (KabarAccount *self)
 {
   self->servers[KABAR_SERVER_INCOMING].security = KABAR_SECURITY_IMPLICIT_TLS;
   self->servers[KABAR_SERVER_OUTGOING].security = KABAR_SECURITY_STARTTLS;
+  self->pop_delete_after_days = DEFAULT_POP_DELETE_AFTER_DAYS;
   self->key_file = g_key_file_new ();
 }
 
@@ -291,6 +314,43 @@ kabar_account_set_server_files_sent (KabarAccount *self,
     return;
   self->server_files_sent = files_sent;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_FILES_SENT]);
+}
+
+KabarPopServerCopies
+kabar_account_get_pop_server_copies (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), KABAR_POP_LEAVE_ON_SERVER);
+  return self->pop_server_copies;
+}
+
+void
+kabar_account_set_pop_server_copies (KabarAccount         *self,
+                                     KabarPopServerCopies  copies)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  if (self->pop_server_copies == copies)
+    return;
+  self->pop_server_copies = copies;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POP_SERVER_COPIES]);
+}
+
+guint
+kabar_account_get_pop_delete_after_days (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), DEFAULT_POP_DELETE_AFTER_DAYS);
+  return self->pop_delete_after_days;
+}
+
+void
+kabar_account_set_pop_delete_after_days (KabarAccount *self,
+                                         guint         days)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  days = MAX (days, 1);
+  if (self->pop_delete_after_days == days)
+    return;
+  self->pop_delete_after_days = days;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POP_DELETE_AFTER_DAYS]);
 }
 
 const char *
@@ -500,6 +560,9 @@ kabar_account_to_key_file (KabarAccount  *self,
   g_key_file_set_string (key_file, GROUP_ACCOUNT, "AuthMethod",
                          enum_to_nick (KABAR_TYPE_AUTH_METHOD, self->auth_method));
   g_key_file_set_boolean (key_file, GROUP_ACCOUNT, "ServerFilesSent", self->server_files_sent);
+  g_key_file_set_string (key_file, GROUP_ACCOUNT, "PopServerCopies",
+                         enum_to_nick (KABAR_TYPE_POP_SERVER_COPIES, self->pop_server_copies));
+  g_key_file_set_uint64 (key_file, GROUP_ACCOUNT, "PopDeleteAfterDays", self->pop_delete_after_days);
 
   for (guint role = 0; role < G_N_ELEMENTS (server_groups); role++)
     {
@@ -553,6 +616,37 @@ server_from_key_file (Server    *server,
   return TRUE;
 }
 
+/* Both optional: files written before POP accounts existed have neither. */
+static gboolean
+pop_settings_from_key_file (KabarAccount  *self,
+                            GKeyFile      *key_file,
+                            GError       **error)
+{
+  int copies;
+
+  if (g_key_file_has_key (key_file, GROUP_ACCOUNT, "PopServerCopies", NULL))
+    {
+      if (!enum_from_key_file (key_file, GROUP_ACCOUNT, "PopServerCopies",
+                               KABAR_TYPE_POP_SERVER_COPIES, &copies, error))
+        return FALSE;
+      self->pop_server_copies = copies;
+    }
+  if (g_key_file_has_key (key_file, GROUP_ACCOUNT, "PopDeleteAfterDays", NULL))
+    {
+      g_autofree char *text = g_key_file_get_value (key_file, GROUP_ACCOUNT, "PopDeleteAfterDays", NULL);
+      guint64 days = g_key_file_get_uint64 (key_file, GROUP_ACCOUNT, "PopDeleteAfterDays", NULL);
+
+      if (days == 0 || days > G_MAXUINT)
+        {
+          g_set_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID,
+                       "PopDeleteAfterDays must be a number of days from 1, not \"%s\"", text);
+          return FALSE;
+        }
+      self->pop_delete_after_days = days;
+    }
+  return TRUE;
+}
+
 KabarAccount *
 kabar_account_new_from_key_file (GKeyFile  *key_file,
                                  GError   **error)
@@ -580,6 +674,8 @@ kabar_account_new_from_key_file (GKeyFile  *key_file,
   self->incoming_kind = kind;
   self->auth_method = method;
   self->server_files_sent = g_key_file_get_boolean (key_file, GROUP_ACCOUNT, "ServerFilesSent", NULL);
+  if (!pop_settings_from_key_file (self, key_file, error))
+    return NULL;
 
   for (guint role = 0; role < G_N_ELEMENTS (server_groups); role++)
     if (!server_from_key_file (&self->servers[role], key_file, server_groups[role], error))

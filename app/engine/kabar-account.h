@@ -26,6 +26,17 @@ typedef enum
   KABAR_AUTH_OAUTH2,
 } KabarAuthMethod;
 
+/* What happens to the server's copy of a message a POP account downloaded.
+ * POP deletes act on the real inbox (the one IMAP and the web show too), so
+ * leaving mail there is the default. */
+typedef enum
+{
+  KABAR_POP_LEAVE_ON_SERVER,
+  KABAR_POP_DELETE_AFTER_DAYS,     /* kabar_account_get_pop_delete_after_days() */
+  KABAR_POP_DELETE_WHEN_DELETED,   /* deleted for good, or moved to Trash, here */
+  KABAR_POP_DELETE_AFTER_DOWNLOAD, /* once the message is safely on disk here */
+} KabarPopServerCopies;
+
 /* Which server of the account a setting is about. */
 typedef enum
 {
@@ -78,6 +89,15 @@ void               kabar_account_set_auth_method        (KabarAccount      *self
 gboolean           kabar_account_get_server_files_sent  (KabarAccount      *self);
 void               kabar_account_set_server_files_sent  (KabarAccount      *self,
                                                          gboolean           files_sent);
+
+/* POP accounts only. */
+KabarPopServerCopies kabar_account_get_pop_server_copies (KabarAccount    *self);
+void               kabar_account_set_pop_server_copies  (KabarAccount      *self,
+                                                         KabarPopServerCopies copies);
+/* For KABAR_POP_DELETE_AFTER_DAYS; 14 unless set, at least 1. */
+guint              kabar_account_get_pop_delete_after_days (KabarAccount   *self);
+void               kabar_account_set_pop_delete_after_days (KabarAccount   *self,
+                                                         guint              days);
 
 const char        *kabar_account_get_host               (KabarAccount      *self,
                                                          KabarServerRole    role);

@@ -159,6 +159,41 @@ test_accounts_load_in_a_stable_order (void)
     }
 }
 
+/* POP deletes act on the real inbox: an account that never chose keeps its
+ * mail on the server, also when its file predates the setting. */
+static void
+test_accounts_pop_leaves_mail_on_the_server_by_default (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) writer = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) reader = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) account = make_imap_account ("dewi@example.co.id");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  KabarAccount *loaded;
+
+  g_assert_cmpint (kabar_account_get_pop_server_copies (account), ==, KABAR_POP_LEAVE_ON_SERVER);
+  kabar_account_set_incoming_kind (account, KABAR_INCOMING_POP3);
+  g_assert_true (save (writer, account, &error));
+  g_assert_no_error (error);
+
+  path = g_strdup_printf ("%s/%s.account", dir, kabar_account_get_id (account));
+  g_assert_true (g_key_file_load_from_file (key_file, path, G_KEY_FILE_KEEP_COMMENTS, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_key_file_remove_key (key_file, "Account", "PopServerCopies", NULL));
+  g_assert_true (g_key_file_remove_key (key_file, "Account", "PopDeleteAfterDays", NULL));
+  g_assert_true (g_key_file_save_to_file (key_file, path, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (load (reader, &error));
+  g_assert_no_error (error);
+  loaded = kabar_account_manager_lookup (reader, kabar_account_get_id (account));
+  g_assert_nonnull (loaded);
+  g_assert_cmpint (kabar_account_get_pop_server_copies (loaded), ==, KABAR_POP_LEAVE_ON_SERVER);
+  g_assert_cmpuint (kabar_account_get_pop_delete_after_days (loaded), ==, 14);
+}
+
 static void
 test_accounts_saved_then_loaded_keep_every_setting (void)
 {
@@ -172,6 +207,8 @@ test_accounts_saved_then_loaded_keep_every_setting (void)
 
   kabar_account_set_server_files_sent (account, TRUE);
   kabar_account_set_auth_method (account, KABAR_AUTH_OAUTH2);
+  kabar_account_set_pop_server_copies (account, KABAR_POP_DELETE_AFTER_DAYS);
+  kabar_account_set_pop_delete_after_days (account, 30);
   pin = g_tls_certificate_new_from_pem (test_certificate, -1, &error);
   g_assert_no_error (error);
   kabar_account_set_pinned_certificate (account, KABAR_SERVER_INCOMING, pin);
@@ -189,6 +226,8 @@ test_accounts_saved_then_loaded_keep_every_setting (void)
   g_assert_cmpint (kabar_account_get_incoming_kind (loaded), ==, KABAR_INCOMING_IMAP);
   g_assert_cmpint (kabar_account_get_auth_method (loaded), ==, KABAR_AUTH_OAUTH2);
   g_assert_true (kabar_account_get_server_files_sent (loaded));
+  g_assert_cmpint (kabar_account_get_pop_server_copies (loaded), ==, KABAR_POP_DELETE_AFTER_DAYS);
+  g_assert_cmpuint (kabar_account_get_pop_delete_after_days (loaded), ==, 30);
   g_assert_cmpstr (kabar_account_get_host (loaded, KABAR_SERVER_INCOMING), ==, "imap.example.co.id");
   g_assert_cmpuint (kabar_account_get_port (loaded, KABAR_SERVER_INCOMING), ==, 993);
   g_assert_cmpint (kabar_account_get_security (loaded, KABAR_SERVER_INCOMING), ==, KABAR_SECURITY_IMPLICIT_TLS);
@@ -386,6 +425,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/accounts/load-in-a-stable-order", test_accounts_load_in_a_stable_order);
+  g_test_add_func ("/accounts/pop-leaves-mail-on-the-server-by-default",
+                   test_accounts_pop_leaves_mail_on_the_server_by_default);
   g_test_add_func ("/accounts/saved-then-loaded-keep-every-setting",
                    test_accounts_saved_then_loaded_keep_every_setting);
   g_test_add_func ("/accounts/files-are-private-and-hold-no-secret",
