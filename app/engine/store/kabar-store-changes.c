@@ -755,6 +755,24 @@ kabar_store_change_append (KabarStore                 *self,
   return write_change (self, apply_append, &change, error);
 }
 
+gboolean
+kabar_store_change_append_in (KabarStoreConnection       *connection,
+                              gint64                      folder_id,
+                              GBytes                     *raw,
+                              KabarMessageFlags           flags,
+                              const KabarMessageSummary  *summary,
+                              gint64                     *operation_id,
+                              GError                    **error)
+{
+  Change change = { .kind = KABAR_PENDING_APPEND, .folder_id = folder_id, .raw = raw,
+                    .flags = flags, .summary = summary };
+
+  if (!apply_append (connection, &change, error))
+    return FALSE;
+  *operation_id = change.operation_id;
+  return TRUE;
+}
+
 /* Folders. */
 
 static gboolean

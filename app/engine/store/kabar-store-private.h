@@ -90,5 +90,19 @@ gboolean kabar_store_insert_message_row (KabarStoreConnection       *connection,
                                          KabarMessageFlags           flags,
                                          gint64                     *message_id,
                                          GError                    **error);
+/* kabar_store_change_append() inside a transaction that does more (the
+ * outbox files the sent copy in the one that drops the message). */
+gboolean kabar_store_change_append_in   (KabarStoreConnection       *connection,
+                                         gint64                      folder_id,
+                                         GBytes                     *raw,
+                                         KabarMessageFlags           flags,
+                                         const KabarMessageSummary  *summary,
+                                         gint64                     *operation_id,
+                                         GError                    **error);
+/* The envelope of a whole RFC 5322 message, parsed with GMime, for a
+ * message made or downloaded here (a sent copy, a POP download): size,
+ * date (0 when it has none), subject, addresses, ids, attachments. Never
+ * NULL: what cannot be read stays NULL. */
+KabarMessageSummary *kabar_store_summary_from_raw (GBytes           *raw);
 
 G_END_DECLS

@@ -1,0 +1,769 @@
+/* kabar-store-local.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A POP account's store: local folders, the user's changes completed here
+ * as a server would, and the UIDLs of what was downloaded
+ * (version-004.sql).
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "kabar-mime.h"
+#include "kabar-mime-text.h"
+#include "kabar-store-local.h"
+#include "kabar-store-private.h"
+
+/* As much text of a message as the IMAP body fetch indexes. */
+#define LOCAL_BODY_TEXT_MAX ((gsize) 256 * 1024)
+
+#define SECONDS_PER_DAY 86400
+
+static gboolean
+run_with_ints (KabarStoreConnection  *connection,
+               const char            *sql,
+               gint64                 first,
+               gint64                 second,
+               GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt = kabar_store_connection_prepare (connection, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  if (sqlite3_bind_parameter_count (stmt) >= 2)
+    sqlite3_bind_int64 (stmt, 2, second);
+  return kabar_store_statement_run (stmt, error);
+}
+
+/* The summary of a raw message. */
+
+static char *
+format_addresses (InternetAddressList *list)
+{
+  if (list == NULL || internet_address_list_length (list) == 0)
+    return NULL;
+  return internet_address_list_to_string (list, NULL, FALSE);
+}
+
+static void
+fill_from (KabarMessageSummary *summary,
+           InternetAddressList *from)
+{
+  InternetAddress *first;
+
+  if (from == NULL || internet_address_list_length (from) == 0)
+    return;
+  first = internet_address_list_get_address (from, 0);
+  if (internet_address_get_name (first) != NULL && *internet_address_get_name (first) != '\0')
+    summary->from_name = g_strdup (internet_address_get_name (first));
+  if (INTERNET_ADDRESS_IS_MAILBOX (first))
+    summary->from_address = g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (first)));
+}
+
+/* "<a@x> <b@y>", as the sync writes References. */
+static char *
+format_ids (const char *value,
+            gboolean    first_only)
+{
+  GMimeReferences *references;
+  GString *text;
+
+  if (value == NULL)
+    return NULL;
+  references = g_mime_references_parse (kabar_mime_get_parser_options (), value);
+  text = g_string_new (NULL);
+  for (int i = 0; references != NULL && i < g_mime_references_length (references); i++)
+    {
+      const char *id = g_mime_references_get_message_id (references, i);
+
+      if (id != NULL && *id != '\0')
+        g_string_append_printf (text, "%s<%s>", text->len > 0 ? " " : "", id);
+      if (first_only && text->len > 0)
+        break;
+    }
+  g_clear_pointer (&references, g_mime_references_free);
+  if (text->len == 0)
+    return g_string_free (text, TRUE);
+  return g_string_free (text, FALSE);
+}
+
+static void
+find_attachment (GMimeObject *parent,
+                 GMimeObject *part,
+                 gpointer     data)
+{
+  gboolean *has_attachments = data;
+
+  if (GMIME_IS_PART (part) && g_mime_part_is_attachment (GMIME_PART (part)))
+    *has_attachments = TRUE;
+}
+
+static void
+fill_summary (KabarMessageSummary *summary,
+              GMimeMessage        *message)
+{
+  GMimeObject *object = GMIME_OBJECT (message);
+  GDateTime *date = g_mime_message_get_date (message);
+
+  summary->subject = g_strdup (g_mime_message_get_subject (message));
+  summary->date = date != NULL ? g_date_time_to_unix (date) : 0;
+  fill_from (summary, g_mime_message_get_from (message));
+  summary->to = format_addresses (g_mime_message_get_to (message));
+  summary->cc = format_addresses (g_mime_message_get_cc (message));
+  summary->message_id = g_strdup (g_mime_message_get_message_id (message));
+  summary->in_reply_to = format_ids (g_mime_object_get_header (object, "In-Reply-To"), TRUE);
+  summary->references = format_ids (g_mime_object_get_header (object, "References"), FALSE);
+  g_mime_message_foreach (message, find_attachment, &summary->has_attachments);
+}
+
+KabarMessageSummary *
+kabar_store_summary_from_raw (GBytes *raw)
+{
+  KabarMessageSummary *summary = kabar_message_summary_new ();
+  GMimeParserOptions *options = kabar_mime_get_parser_options ();
+  gsize size = 0;
+  gconstpointer data = g_bytes_get_data (raw, &size);
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (data != NULL ? data : "", size);
+  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+  GMimeMessage *message = g_mime_parser_construct_message (parser, options);
+
+  summary->size = size;
+  if (message != NULL)
+    fill_summary (summary, message);
+  g_clear_object (&message);
+  g_object_unref (parser);
+  g_object_unref (stream);
+  return summary;
+}
+
+/* Local uids. */
+
+/* A local folder numbers its messages as a server would: one above any
+ * uid it ever gave, never twice (uidnext keeps the count). Provisional
+ * rows' uids are negative and count for nothing. */
+static gboolean
+take_local_uid (KabarStoreConnection  *connection,
+                gint64                 folder_id,
+                gint64                *uid,
+                GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT max (uidnext, 1 + coalesce ("
+                                    "  (SELECT max (uid) FROM messages "
+                                    "   WHERE folder_id = ?1 AND uid > 0), 0)) "
+                                    "FROM folders WHERE id = ?1",
+                                    error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    return kabar_store_read_folder_path (connection, folder_id, NULL, error);
+  *uid = sqlite3_column_int64 (stmt, 0);
+  return run_with_ints (connection, "UPDATE folders SET uidnext = ?2 + 1 WHERE id = ?1",
+                        folder_id, *uid, error);
+}
+
+/* Local folders. */
+
+static const struct
+{
+  const char *path;
+  KabarFolderRole role;
+} local_folders[] = {
+  { "INBOX", KABAR_FOLDER_ROLE_INBOX },
+  { "Drafts", KABAR_FOLDER_ROLE_DRAFTS },
+  { "Sent", KABAR_FOLDER_ROLE_SENT },
+  { "Trash", KABAR_FOLDER_ROLE_TRASH },
+  { "Junk", KABAR_FOLDER_ROLE_JUNK },
+  { "Archive", KABAR_FOLDER_ROLE_ARCHIVE },
+};
+
+static gboolean
+role_taken (KabarStoreConnection  *connection,
+            KabarFolderRole        role,
+            gboolean              *taken,
+            GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, "SELECT 1 FROM folders WHERE role = ?1 LIMIT 1",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kabar_folder_role_to_string (role), -1, SQLITE_STATIC);
+  return kabar_store_statement_step (stmt, taken, error);
+}
+
+static gboolean
+set_role (KabarStoreConnection  *connection,
+          gint64                 folder_id,
+          KabarFolderRole        role,
+          GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, "UPDATE folders SET role = ?2 WHERE id = ?1",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_text (stmt, 2, kabar_folder_role_to_string (role), -1, SQLITE_STATIC);
+  return kabar_store_statement_run (stmt, error);
+}
+
+/* A folder the user made at one of these paths before takes the role: a
+ * second "Trash" cannot be made beside it. */
+static gboolean
+add_local_folders (KabarStoreConnection  *connection,
+                   gpointer               data,
+                   GError               **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (local_folders); i++)
+    {
+      gboolean taken = FALSE;
+      gint64 folder_id = 0;
+
+      if (!role_taken (connection, local_folders[i].role, &taken, error))
+        return FALSE;
+      if (taken)
+        continue;
+      if (!kabar_store_upsert_folder_in (connection, local_folders[i].path, '/', TRUE,
+                                         &folder_id, error)
+          || !set_role (connection, folder_id, local_folders[i].role, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kabar_store_ensure_local_folders (KabarStore  *self,
+                                  GError     **error)
+{
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, add_local_folders, NULL, error);
+}
+
+/* Completing the user's changes locally. */
+
+/* One message of an operation: the row it acted on and the provisional
+ * row it made, each 0 when it is gone (or never was). */
+typedef struct
+{
+  gint64 source_id;
+  gint64 target_id;
+  gint64 target_folder_id;
+} LocalMessage;
+
+static gboolean
+read_local_messages (KabarStoreConnection  *connection,
+                     gint64                 operation_id,
+                     GArray                *messages,
+                     GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT s.id, t.id, t.folder_id FROM pending_messages AS p "
+                                    "LEFT JOIN messages AS s ON s.id = p.source_id AND s.local_state = 1 "
+                                    "LEFT JOIN messages AS t ON t.id = p.target_id AND t.local_state = 2 "
+                                    "WHERE p.operation_id = ?1",
+                                    error);
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, operation_id);
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    {
+      LocalMessage message = {
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_int64 (stmt, 1),
+        sqlite3_column_int64 (stmt, 2),
+      };
+
+      g_array_append_val (messages, message);
+    }
+  return stepped;
+}
+
+/* The provisional row becomes an ordinary one, as a server's COPYUID or
+ * APPENDUID would have made it. */
+static gboolean
+number_target (KabarStoreConnection  *connection,
+               const LocalMessage    *message,
+               GError               **error)
+{
+  gint64 uid = 0;
+
+  return take_local_uid (connection, message->target_folder_id, &uid, error)
+         && run_with_ints (connection,
+                           "UPDATE messages SET uid = ?2, local_state = 0 WHERE id = ?1",
+                           message->target_id, uid, error);
+}
+
+/* The moved row itself goes to the destination, keeping its id, and the
+ * provisional copy goes. The schema's triggers count it out of nothing
+ * (it was hidden) and into the destination, and the copy out of it. */
+static gboolean
+move_source (KabarStoreConnection  *connection,
+             const LocalMessage    *message,
+             GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt = NULL;
+  gint64 uid = 0;
+
+  if (!run_with_ints (connection, "DELETE FROM messages WHERE id = ?1",
+                      message->target_id, 0, error)
+      || !take_local_uid (connection, message->target_folder_id, &uid, error))
+    return FALSE;
+  stmt = kabar_store_connection_prepare (connection,
+                                         "UPDATE messages SET folder_id = ?2, uid = ?3, local_state = 0 "
+                                         "WHERE id = ?1",
+                                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message->source_id);
+  sqlite3_bind_int64 (stmt, 2, message->target_folder_id);
+  sqlite3_bind_int64 (stmt, 3, uid);
+  return kabar_store_statement_run (stmt, error);
+}
+
+/* A source that went meanwhile (with its folder) leaves the copy to stand
+ * for it; a destination that went took the message with it. */
+static gboolean
+complete_move (KabarStoreConnection  *connection,
+               const LocalMessage    *message,
+               GError               **error)
+{
+  if (message->source_id != 0 && message->target_id != 0)
+    return move_source (connection, message, error);
+  if (message->target_id != 0)
+    return number_target (connection, message, error);
+  if (message->source_id != 0)
+    return run_with_ints (connection, "DELETE FROM messages WHERE id = ?1",
+                          message->source_id, 0, error);
+  return TRUE;
+}
+
+static gboolean
+complete_message (KabarStoreConnection  *connection,
+                  KabarPendingKind       kind,
+                  const LocalMessage    *message,
+                  GError               **error)
+{
+  switch (kind)
+    {
+    case KABAR_PENDING_MOVE:
+      return complete_move (connection, message, error);
+    case KABAR_PENDING_COPY:
+    case KABAR_PENDING_APPEND:
+      return message->target_id == 0 || number_target (connection, message, error);
+    case KABAR_PENDING_DELETE:
+      return message->source_id == 0
+             || run_with_ints (connection, "DELETE FROM messages WHERE id = ?1",
+                               message->source_id, 0, error);
+    case KABAR_PENDING_FLAGS:
+    case KABAR_PENDING_FOLDER_CREATE:
+    case KABAR_PENDING_FOLDER_RENAME:
+    case KABAR_PENDING_FOLDER_DELETE:
+    default:
+      /* Done when the user did it: only the operation is left. */
+      return TRUE;
+    }
+}
+
+typedef struct
+{
+  gint64 id;
+  KabarPendingKind kind;
+} LocalOperation;
+
+static gboolean
+complete_operation_locally (KabarStoreConnection  *connection,
+                            gpointer               data,
+                            GError               **error)
+{
+  LocalOperation *operation = data;
+  g_autoptr(GArray) messages = g_array_new (FALSE, FALSE, sizeof (LocalMessage));
+
+  if (!read_local_messages (connection, operation->id, messages, error))
+    return FALSE;
+  for (guint i = 0; i < messages->len; i++)
+    if (!complete_message (connection, operation->kind,
+                           &g_array_index (messages, LocalMessage, i), error))
+      return FALSE;
+  /* Its messages' rows go with it; what they still name is settled. */
+  return run_with_ints (connection, "DELETE FROM pending_operations WHERE id = ?1",
+                        operation->id, 0, error);
+}
+
+gboolean
+kabar_store_complete_pending_locally (KabarStore  *self,
+                                      GError     **error)
+{
+  g_autoptr(GPtrArray) operations = NULL;
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+
+  operations = kabar_store_list_pending_operations (self, error);
+  if (operations == NULL)
+    return FALSE;
+  for (guint i = 0; i < operations->len; i++)
+    {
+      const KabarPendingOperation *pending = g_ptr_array_index (operations, i);
+      LocalOperation operation = { pending->id, pending->kind };
+
+      if (!kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, complete_operation_locally,
+                              &operation, error))
+        {
+          g_prefix_error (error, "Completing the %s of pending operation %" G_GINT64_FORMAT ": ",
+                          kabar_pending_kind_to_string (pending->kind), pending->id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* POP bookkeeping. */
+
+typedef struct
+{
+  gint64 folder_id;
+  const char *uidl;
+  GBytes *raw;
+  const char *text;
+  KabarMessageFlags flags;
+  KabarMessageSummary *summary;
+  gint64 message_id;
+} PopAddition;
+
+static gboolean
+uidl_known (KabarStoreConnection  *connection,
+            const char            *uidl,
+            gboolean              *known,
+            GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, "SELECT 1 FROM pop_messages WHERE uidl = ?1",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uidl, -1, SQLITE_STATIC);
+  return kabar_store_statement_step (stmt, known, error);
+}
+
+/* Indexed before its body goes in, so that the bodies' triggers find the
+ * index as they expect it; counted as kabar_store_insert_summaries()
+ * counts a batch. */
+static gboolean
+index_and_count (KabarStoreConnection  *connection,
+                 const PopAddition     *addition,
+                 GError               **error)
+{
+  return run_with_ints (connection,
+                        "INSERT INTO message_search (rowid, subject, sender, recipients, body) "
+                        "SELECT id, subject, sender, recipients, body "
+                        "FROM message_search_source WHERE id = ?1",
+                        addition->message_id, 0, error)
+         && run_with_ints (connection,
+                           "UPDATE folders SET total_count = total_count + 1, "
+                           "  unread_count = unread_count + ((?2 & 1) = 0) "
+                           "WHERE id = ?1",
+                           addition->folder_id, addition->flags, error);
+}
+
+static gboolean
+insert_body (KabarStoreConnection  *connection,
+             const PopAddition     *addition,
+             GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "INSERT INTO bodies (message_id, raw, fetched, text) "
+                                    "VALUES (?1, ?2, 1, ?3)",
+                                    error);
+  gsize size = 0;
+  gconstpointer raw = g_bytes_get_data (addition->raw, &size);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, addition->message_id);
+  sqlite3_bind_blob64 (stmt, 2, raw != NULL ? raw : "", size, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, addition->text, -1, SQLITE_STATIC);
+  return kabar_store_statement_run (stmt, error);
+}
+
+static gboolean
+remember_uidl (KabarStoreConnection  *connection,
+               const PopAddition     *addition,
+               GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "INSERT INTO pop_messages (uidl, message_row, downloaded_at) "
+                                    "VALUES (?1, ?2, ?3)",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, addition->uidl, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, addition->message_id);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  return kabar_store_statement_run (stmt, error);
+}
+
+static gboolean
+add_pop_message (KabarStoreConnection  *connection,
+                 gpointer               data,
+                 GError               **error)
+{
+  PopAddition *addition = data;
+  gboolean known = FALSE;
+  gint64 uid = 0;
+
+  if (!uidl_known (connection, addition->uidl, &known, error))
+    return FALSE;
+  if (known)
+    return TRUE;
+  return take_local_uid (connection, addition->folder_id, &uid, error)
+         && kabar_store_insert_message_row (connection, addition->folder_id, addition->summary,
+                                            uid, addition->flags, &addition->message_id, error)
+         && index_and_count (connection, addition, error)
+         && insert_body (connection, addition, error)
+         && remember_uidl (connection, addition, error);
+}
+
+gboolean
+kabar_store_pop_add_message (KabarStore          *self,
+                             gint64               folder_id,
+                             const char          *uidl,
+                             GBytes              *raw,
+                             KabarMessageFlags    flags,
+                             gint64               internal_date,
+                             GError             **error)
+{
+  g_autoptr(KabarMessageSummary) summary = NULL;
+  g_autofree char *text = NULL;
+  PopAddition addition = { folder_id, uidl, raw, NULL, flags, NULL, 0 };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uidl != NULL, FALSE);
+  g_return_val_if_fail (raw != NULL, FALSE);
+
+  /* Parsed before the writer is taken: the other writers need not wait
+   * for GMime. */
+  summary = kabar_store_summary_from_raw (raw);
+  summary->internal_date = internal_date;
+  text = kabar_mime_extract_text (raw, LOCAL_BODY_TEXT_MAX);
+  addition.summary = summary;
+  addition.text = text;
+  if (!kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, add_pop_message, &addition, error))
+    {
+      g_prefix_error (error, "Storing the downloaded message %s: ", uidl);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GHashTable *known;
+  GPtrArray *uidls;
+  KabarPopDeletePolicy policy;
+  gint64 before;
+  const char * const *deleted;
+  GHashTable *server_uidls;
+} PopQuery;
+
+static gboolean
+read_known (KabarStoreConnection  *connection,
+            gpointer               data,
+            GError               **error)
+{
+  PopQuery *query = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, "SELECT uidl FROM pop_messages", error);
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    g_hash_table_add (query->known, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return stepped;
+}
+
+GHashTable *
+kabar_store_pop_list_known (KabarStore  *self,
+                            GError     **error)
+{
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  PopQuery query = { .known = known };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_known, &query, error))
+    return NULL;
+  return g_steal_pointer (&known);
+}
+
+static const char *
+to_delete_sql (KabarPopDeletePolicy policy)
+{
+  switch (policy)
+    {
+    case KABAR_POP_DELETE_AFTER_DAYS:
+      return "SELECT uidl FROM pop_messages "
+             "WHERE deleted_on_server = 0 AND downloaded_at < ?1 "
+             "ORDER BY downloaded_at, uidl";
+    case KABAR_POP_DELETE_WHEN_DELETED:
+      return "SELECT uidl FROM pop_messages "
+             "WHERE deleted_on_server = 0 AND deleted_locally "
+             "ORDER BY downloaded_at, uidl";
+    case KABAR_POP_DELETE_AFTER_DOWNLOAD:
+      return "SELECT uidl FROM pop_messages "
+             "WHERE deleted_on_server = 0 "
+             "ORDER BY downloaded_at, uidl";
+    case KABAR_POP_DELETE_KEEP:
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+read_to_delete (KabarStoreConnection  *connection,
+                gpointer               data,
+                GError               **error)
+{
+  PopQuery *query = data;
+  const char *sql = to_delete_sql (query->policy);
+  g_autoptr(KabarStoreStatement) stmt = NULL;
+  gboolean has_row = FALSE;
+  gboolean stepped;
+
+  if (sql == NULL)
+    return TRUE;
+  stmt = kabar_store_connection_prepare (connection, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_bind_parameter_count (stmt) >= 1)
+    sqlite3_bind_int64 (stmt, 1, query->before);
+  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
+    g_ptr_array_add (query->uidls, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return stepped;
+}
+
+GPtrArray *
+kabar_store_pop_list_to_delete (KabarStore            *self,
+                                KabarPopDeletePolicy   policy,
+                                guint                  days,
+                                gint64                 now,
+                                GError               **error)
+{
+  g_autoptr(GPtrArray) uidls = g_ptr_array_new_with_free_func (g_free);
+  PopQuery query = { .uidls = uidls, .policy = policy,
+                     .before = now - (gint64) days * SECONDS_PER_DAY };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_to_delete, &query, error))
+    return NULL;
+  return g_steal_pointer (&uidls);
+}
+
+static gboolean
+mark_deleted (KabarStoreConnection  *connection,
+              gpointer               data,
+              GError               **error)
+{
+  PopQuery *query = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "UPDATE pop_messages SET deleted_on_server = 1 WHERE uidl = ?1",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (gsize i = 0; query->deleted[i] != NULL; i++)
+    {
+      sqlite3_bind_text (stmt, 1, query->deleted[i], -1, SQLITE_STATIC);
+      if (!kabar_store_statement_run (stmt, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+/* NORMAL is enough: should the commit be lost, the server no longer lists
+ * those UIDLs, and kabar_store_pop_forget_missing() drops them. */
+gboolean
+kabar_store_pop_mark_deleted_on_server (KabarStore          *self,
+                                        const char * const  *uidls,
+                                        GError             **error)
+{
+  PopQuery query = { .deleted = uidls };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uidls != NULL, FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, mark_deleted, &query, error);
+}
+
+static gboolean
+forget_missing (KabarStoreConnection  *connection,
+                gpointer               data,
+                GError               **error)
+{
+  PopQuery *query = data;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(KabarStoreStatement) forget = NULL;
+  PopQuery known = { .known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+  GHashTableIter iter;
+  gpointer uidl;
+  gboolean read;
+
+  read = read_known (connection, &known, error);
+  g_hash_table_iter_init (&iter, known.known);
+  while (read && g_hash_table_iter_next (&iter, &uidl, NULL))
+    if (!g_hash_table_contains (query->server_uidls, uidl))
+      g_ptr_array_add (missing, g_strdup (uidl));
+  g_hash_table_unref (known.known);
+  if (!read)
+    return FALSE;
+  forget = kabar_store_connection_prepare (connection, "DELETE FROM pop_messages WHERE uidl = ?1",
+                                           error);
+  if (forget == NULL)
+    return FALSE;
+  for (guint i = 0; i < missing->len; i++)
+    {
+      sqlite3_bind_text (forget, 1, g_ptr_array_index (missing, i), -1, SQLITE_STATIC);
+      if (!kabar_store_statement_run (forget, error))
+        return FALSE;
+      sqlite3_reset (forget);
+    }
+  return TRUE;
+}
+
+gboolean
+kabar_store_pop_forget_missing (KabarStore  *self,
+                                GHashTable  *server_uidls,
+                                GError     **error)
+{
+  PopQuery query = { .server_uidls = server_uidls };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (server_uidls != NULL, FALSE);
+
+  return kabar_store_write (self, KABAR_STORE_DURABILITY_NORMAL, forget_missing, &query, error);
+}

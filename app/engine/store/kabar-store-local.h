@@ -1,0 +1,104 @@
+/* kabar-store-local.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "kabar-store.h"
+
+G_BEGIN_DECLS
+
+/* A POP account's store: local folders only, and what the POP download
+ * remembers of the server's messages.
+ *
+ * Errors are in KABAR_STORE_ERROR. Any thread, never the UI thread. */
+
+/* Local folders.
+ *
+ * The user's changes go through the kabar_store_change_*() calls, as for
+ * IMAP (the UI has one path), and are then completed here instead of
+ * being replayed to a server. */
+
+/* Adds the folders a POP account has, with their roles and "/" as
+ * delimiter, when the store has no folder of that role yet: INBOX
+ * (inbox), Drafts, Sent, Trash, Junk, Archive. Calling it again changes
+ * nothing. */
+gboolean   kabar_store_ensure_local_folders     (KabarStore                 *self,
+                                                 GError                    **error);
+/* Completes every pending operation, oldest first, as a server would
+ * have, each in its own transaction flushed to disk:
+ *  - flags and deletes are done (a message deleted for good goes);
+ *  - a moved message keeps its row id: its folder and uid change and the
+ *    provisional copy goes, so what names it (the POP bookkeeping) still
+ *    does;
+ *  - a copy's and an append's provisional rows become ordinary ones, with
+ *    the next local uid of their folder;
+ *  - folder create, rename and delete are done; a deleted folder's
+ *    messages went with it when the user deleted it.
+ * Stops at the first operation that cannot be completed, leaving it and
+ * those after it pending. */
+gboolean   kabar_store_complete_pending_locally (KabarStore                 *self,
+                                                 GError                    **error);
+
+/* POP bookkeeping.
+ *
+ * Every message downloaded is remembered by its UIDL, with the message it
+ * became. A message is deleted locally when it is deleted for good in
+ * Kabar or moved to the folder with the trash role (moves between other
+ * folders do not count); what the server should then delete depends on
+ * the account's policy. */
+
+typedef enum
+{
+  /* Leave everything on the server. */
+  KABAR_POP_DELETE_KEEP,
+  /* Delete what was downloaded more than some days ago. */
+  KABAR_POP_DELETE_AFTER_DAYS,
+  /* Delete what the user deleted here. */
+  KABAR_POP_DELETE_WHEN_DELETED,
+  /* Delete everything once downloaded. */
+  KABAR_POP_DELETE_AFTER_DOWNLOAD,
+} KabarPopDeletePolicy;
+
+/* Stores a downloaded message in folder_id, with the next local uid of the
+ * folder, its summary read from raw, raw as its body, indexed for search,
+ * and remembers uidl, in one transaction flushed to disk before it
+ * returns: once this returns, the server may delete the message. A uidl
+ * already known adds nothing and returns TRUE. internal_date is unix
+ * seconds (when it was downloaded, POP has no other). */
+gboolean   kabar_store_pop_add_message          (KabarStore                 *self,
+                                                 gint64                      folder_id,
+                                                 const char                 *uidl,
+                                                 GBytes                     *raw,
+                                                 KabarMessageFlags           flags,
+                                                 gint64                      internal_date,
+                                                 GError                    **error);
+/* Every UIDL remembered, downloaded and not yet forgotten: a set (keys
+ * are the UIDLs, values NULL). */
+GHashTable *kabar_store_pop_list_known          (KabarStore                 *self,
+                                                 GError                    **error);
+/* The UIDLs (strings, oldest download first) the server should delete
+ * under the policy, never those already deleted there: KEEP none,
+ * AFTER_DAYS those downloaded more than days before now (unix seconds),
+ * WHEN_DELETED those deleted locally, AFTER_DOWNLOAD all. */
+GPtrArray  *kabar_store_pop_list_to_delete      (KabarStore                 *self,
+                                                 KabarPopDeletePolicy        policy,
+                                                 guint                       days,
+                                                 gint64                      now,
+                                                 GError                    **error);
+/* The server confirmed deleting these (its QUIT answered +OK). */
+gboolean   kabar_store_pop_mark_deleted_on_server (KabarStore               *self,
+                                                   const char * const       *uidls,
+                                                   GError                  **error);
+/* Forgets the UIDLs that server_uidls (a set of the UIDLs the server
+ * lists now) does not have: they cannot come back, and the table would
+ * grow for ever. The messages they became stay. */
+gboolean   kabar_store_pop_forget_missing       (KabarStore                 *self,
+                                                 GHashTable                 *server_uidls,
+                                                 GError                    **error);
+
+G_END_DECLS
