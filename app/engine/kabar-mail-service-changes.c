@@ -156,6 +156,9 @@ on_applied (GObject      *source,
     }
   if (self->pool != NULL)
     kabar_mail_service_schedule_replay (self);
+  else if (self->pop != NULL)
+    /* No server to replay to: done here, as a server would. */
+    kabar_mail_service_pop_complete_changes (self);
   g_task_return_boolean (outer, TRUE);
 }
 

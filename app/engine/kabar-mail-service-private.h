@@ -38,6 +38,11 @@ void                    kabar_mail_service_shared_invoke (KabarMailServiceShared
                                                           gpointer                data,
                                                           GDestroyNotify          data_free);
 
+/* kabar-mail-service-pop.c: a POP account's checks (NULL for IMAP). */
+typedef struct _KabarMailServicePop KabarMailServicePop;
+/* kabar-mail-service-sending.c: the outbox, while started. */
+typedef struct _KabarMailServiceSending KabarMailServiceSending;
+
 struct _KabarMailService
 {
   GObject                  parent_instance;
@@ -79,6 +84,8 @@ struct _KabarMailService
    * a prefetch job is out (kabar-mail-service-bodies.c). */
   GQueue                   prefetch_queue;
   gboolean                 prefetch_running;
+  KabarMailServicePop     *pop;
+  KabarMailServiceSending *sending;
 };
 
 /* kabar-mail-service-jobs.c: the work on the pool. */
@@ -98,6 +105,30 @@ void kabar_mail_service_queue_prefetch       (KabarMailService *self,
                                               gint64            folder_id);
 void kabar_mail_service_run_prefetch         (KabarMailService *self);
 void kabar_mail_service_clear_prefetch       (KabarMailService *self);
+
+/* kabar-mail-service-pop.c: in place of the pool for a POP account. */
+void kabar_mail_service_pop_start            (KabarMailService *self);
+void kabar_mail_service_pop_stop             (KabarMailService *self);
+void kabar_mail_service_pop_check            (KabarMailService *self);
+void kabar_mail_service_pop_retry            (KabarMailService *self);
+void kabar_mail_service_pop_network_changed  (KabarMailService *self,
+                                              gboolean          available);
+void kabar_mail_service_pop_complete_changes (KabarMailService *self);
+KabarMailServiceStatus kabar_mail_service_pop_get_status (KabarMailService         *self,
+                                                          const GError            **error,
+                                                          KabarCertificateProblem **problem);
+void kabar_mail_service_pop_free             (KabarMailServicePop *pop);
+
+/* kabar-mail-service-sending.c: the outbox runs from start to stop. */
+void kabar_mail_service_sending_class_init   (GObjectClass     *klass);
+void kabar_mail_service_sending_start        (KabarMailService *self);
+void kabar_mail_service_sending_stop         (KabarMailService *self);
+void kabar_mail_service_sending_network_changed (KabarMailService *self,
+                                                 gboolean          available);
+void kabar_mail_service_sending_retry        (KabarMailService *self);
+/* A refused sign-in to the outgoing server makes the status ERROR. */
+void kabar_mail_service_sending_apply_status (KabarMailService       *self,
+                                              KabarMailServiceStatus *status);
 
 /* kabar-mail-service.c */
 void kabar_mail_service_update_status        (KabarMailService *self);

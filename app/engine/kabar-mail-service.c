@@ -147,6 +147,17 @@ kabar_mail_service_update_status (KabarMailService *self)
                                  : KABAR_MAIL_SERVICE_STATUS_STOPPED;
   else if (self->store == NULL)
     status = KABAR_MAIL_SERVICE_STATUS_CONNECTING;
+  else if (self->pop != NULL)
+    {
+      status = kabar_mail_service_pop_get_status (self, &error, &problem);
+      if (error != self->error)
+        {
+          g_clear_error (&self->error);
+          self->error = error != NULL ? g_error_copy (error) : NULL;
+        }
+      g_clear_pointer (&self->certificate_problem, kabar_certificate_problem_unref);
+      self->certificate_problem = problem != NULL ? kabar_certificate_problem_ref (problem) : NULL;
+    }
   else
     {
       status = status_from_pool (self);
@@ -165,6 +176,7 @@ kabar_mail_service_update_status (KabarMailService *self)
       g_clear_pointer (&self->certificate_problem, kabar_certificate_problem_unref);
       self->certificate_problem = problem != NULL ? kabar_certificate_problem_ref (problem) : NULL;
     }
+  kabar_mail_service_sending_apply_status (self, &status);
   if (status == KABAR_MAIL_SERVICE_STATUS_ONLINE && self->resync_when_online)
     {
       self->resync_when_online = FALSE;
@@ -267,6 +279,9 @@ kabar_mail_service_set_network_available (KabarMailService *self,
 
   if (self->pool != NULL)
     kabar_imap_pool_network_changed (self->pool, available);
+  else if (self->pop != NULL)
+    kabar_mail_service_pop_network_changed (self, available);
+  kabar_mail_service_sending_network_changed (self, available);
 }
 
 /* --- starting and stopping --------------------------------------------------------------- */
@@ -284,6 +299,12 @@ start_pool (KabarMailService *self)
   g_autofree char *name = g_strdup_printf ("imap-%s", kabar_account_get_id (self->account));
   g_autoptr(GSource) poll = NULL;
 
+  kabar_mail_service_sending_start (self);
+  if (kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_POP3)
+    {
+      kabar_mail_service_pop_start (self);
+      return;
+    }
   self->pool = kabar_imap_pool_new (name, self->connections, kabar_mail_service_connect,
                                     kabar_mail_service_shared_ref (self->shared),
                                     (GDestroyNotify) kabar_mail_service_shared_unref);
@@ -402,6 +423,8 @@ kabar_mail_service_stop (KabarMailService *self)
   if (self->pool != NULL)
     kabar_imap_pool_stop (self->pool);
   g_clear_object (&self->pool);
+  kabar_mail_service_pop_stop (self);
+  kabar_mail_service_sending_stop (self);
   g_clear_pointer (&self->pool_status, kabar_imap_worker_status_unref);
   g_hash_table_remove_all (self->folder_syncs);
   kabar_mail_service_clear_prefetch (self);
@@ -419,6 +442,8 @@ kabar_mail_service_refresh (KabarMailService *self)
 
   if (self->pool != NULL)
     kabar_mail_service_schedule_list_sync (self);
+  else if (self->pop != NULL)
+    kabar_mail_service_pop_check (self);
 }
 
 void
@@ -429,6 +454,8 @@ kabar_mail_service_refresh_folder (KabarMailService *self,
 
   if (self->pool != NULL)
     kabar_mail_service_schedule_folder_sync (self, folder_id);
+  else if (self->pop != NULL)
+    kabar_mail_service_pop_check (self);
 }
 
 void
@@ -440,6 +467,9 @@ kabar_mail_service_retry (KabarMailService *self)
     kabar_mail_service_start (self);
   else if (self->pool != NULL)
     kabar_imap_pool_retry (self->pool);
+  else if (self->pop != NULL)
+    kabar_mail_service_pop_retry (self);
+  kabar_mail_service_sending_retry (self);
 }
 
 /* --- reading the store ----------------------------------------------------------------- */
@@ -660,6 +690,7 @@ kabar_mail_service_finalize (GObject *object)
   g_hash_table_unref (self->folder_ids);
   g_hash_table_unref (self->changed_folders);
   kabar_mail_service_clear_prefetch (self);
+  kabar_mail_service_pop_free (self->pop);
   g_free (self->store_path);
   G_OBJECT_CLASS (kabar_mail_service_parent_class)->finalize (object);
 }
@@ -710,6 +741,7 @@ kabar_mail_service_class_init (KabarMailServiceClass *klass)
     g_signal_new ("change-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_INT64,
                   G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  kabar_mail_service_sending_class_init (object_class);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "kabar-account.h"
 #include "kabar-certificate-problem.h"
+#include "kabar-outgoing-message.h"
 #include "kabar-store.h"
 
 G_BEGIN_DECLS
@@ -217,6 +218,84 @@ GBytes                  *kabar_mail_service_get_body_finish         (KabarMailSe
                                                                      GAsyncResult            *result,
                                                                      GError                 **error);
 
+/* --- sending and drafts ---------------------------------------------------------
+ *
+ * Mail goes through the account's outbox (kabar-store-outbox.h), sent
+ * from a thread of its own, oldest first, while the service is started
+ * and the network is there; a message that failed for good, or may have
+ * gone without the server saying so (unconfirmed), waits for the user.
+ * A sent message's \Seen copy goes to the folder with the sent role,
+ * unless the provider files it itself (kabar_account_get_server_files_sent()).
+ * A refused sign-in to the outgoing server makes the status ERROR with
+ * the server's words; kabar_mail_service_retry() tries again.
+ *
+ * The message or draft passed to a call is read on a thread until the
+ * call completes: leave it alone until then. */
+
+/* Validates and builds the message, puts it in the outbox (on disk when
+ * this completes) and wakes the outbox; the draft it came from
+ * (draft_to_delete, a message id; 0 for none) is deleted. The finish
+ * returns its outbox id, or 0 with the builder's error
+ * (KABAR_OUTGOING_ERROR) or the store's. */
+void                     kabar_mail_service_send_async              (KabarMailService        *self,
+                                                                     KabarOutgoingMessage    *message,
+                                                                     gint64                   draft_to_delete,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+gint64                   kabar_mail_service_send_finish             (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* The outbox, oldest first (KabarOutboxEntry elements). */
+void                     kabar_mail_service_list_outbox_async       (KabarMailService        *self,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_outbox_finish      (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* The user's answer to a failed or unconfirmed message: send it again
+ * now, or drop it. Finish with kabar_mail_service_change_finish(). */
+void                     kabar_mail_service_retry_outbox_message_async   (KabarMailService   *self,
+                                                                          gint64              id,
+                                                                          GCancellable       *cancellable,
+                                                                          GAsyncReadyCallback callback,
+                                                                          gpointer            user_data);
+void                     kabar_mail_service_discard_outbox_message_async (KabarMailService   *self,
+                                                                          gint64              id,
+                                                                          GCancellable       *cancellable,
+                                                                          GAsyncReadyCallback callback,
+                                                                          gpointer            user_data);
+/* Saves the draft (Bcc kept) in the folder with the drafts role, \Draft
+ * and \Seen, shown at once and appended to the server by the replay; the
+ * draft it replaces (a message id; 0 for a new draft) is deleted, or,
+ * when it never reached the server (saved offline), dropped before it
+ * does. The finish returns the new draft's message id. */
+void                     kabar_mail_service_save_draft_async        (KabarMailService        *self,
+                                                                     KabarOutgoingMessage    *draft,
+                                                                     gint64                   replaces_message_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+gint64                   kabar_mail_service_save_draft_finish       (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* Finish with kabar_mail_service_change_finish(). */
+void                     kabar_mail_service_delete_draft_async      (KabarMailService        *self,
+                                                                     gint64                   message_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+/* The draft, to edit it again: its body as get_body_async() gives it. */
+void                     kabar_mail_service_open_draft_async        (KabarMailService        *self,
+                                                                     gint64                   message_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+KabarOutgoingMessage    *kabar_mail_service_open_draft_finish       (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+
 /* Signals:
  *  "folders-changed" ()                         the folder list changed
  *  "folder-changed" (gint64 folder_id)          its messages or counts changed, or
@@ -226,6 +305,10 @@ GBytes                  *kabar_mail_service_get_body_finish         (KabarMailSe
  *  "change-refused" (guint kind, gint64 folder_id, GError *error)
  *                                               the server refused a change
  *                                               (a KabarPendingKind) and said why
+ *  "outbox-changed" ()                          the outbox's list changed
+ *  "message-sent" (char *message_id)            the server took a message
+ *  "message-failed" (gint64 id, GError *error)  an outbox message failed for good,
+ *                                               or may have gone (unconfirmed)
  *  "notify::status"                             see get_status(), get_error() */
 
 G_END_DECLS

@@ -589,24 +589,36 @@ walk (Extract     *extract,
 /* --- entry points --------------------------------------------------------------------------- */
 
 char *
+kabar_mime_extract_text_from_message (GMimeMessage *message,
+                                      gsize         max_length)
+{
+  Extract extract = { g_string_new (NULL), max_length };
+
+  g_return_val_if_fail (message == NULL || GMIME_IS_MESSAGE (message), NULL);
+
+  if (message != NULL)
+    walk (&extract, g_mime_message_get_mime_part (message), 0);
+  return g_string_free (extract.text, FALSE);
+}
+
+char *
 kabar_mime_extract_text_from_stream (GMimeStream *stream,
                                      gsize        max_length)
 {
   GMimeParserOptions *options = kabar_mime_get_parser_options ();
-  Extract extract = { g_string_new (NULL), max_length };
   GMimeParser *parser;
   GMimeMessage *message;
+  char *text;
 
   g_return_val_if_fail (GMIME_IS_STREAM (stream), NULL);
 
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
   message = g_mime_parser_construct_message (parser, options);
-  if (message != NULL)
-    walk (&extract, g_mime_message_get_mime_part (message), 0);
+  text = kabar_mime_extract_text_from_message (message, max_length);
   g_clear_object (&message);
   g_object_unref (parser);
-  return g_string_free (extract.text, FALSE);
+  return text;
 }
 
 char *

@@ -36,5 +36,9 @@ char *kabar_mime_extract_text             (GBytes      *raw,
  * memory); it must be seekable, and is read from its current position. */
 char *kabar_mime_extract_text_from_stream (GMimeStream *stream,
                                            gsize        max_length);
+/* The same from a message already parsed (one that was parsed for its
+ * envelope too: parsing is most of the cost); NULL gives "". */
+char *kabar_mime_extract_text_from_message (GMimeMessage *message,
+                                            gsize         max_length);
 
 G_END_DECLS

@@ -121,7 +121,9 @@ fill_summary (KabarMessageSummary *summary,
 }
 
 KabarMessageSummary *
-kabar_store_summary_from_raw (GBytes *raw)
+kabar_store_parse_raw (GBytes  *raw,
+                       gsize    text_max,
+                       char   **text)
 {
   KabarMessageSummary *summary = kabar_message_summary_new ();
   GMimeParserOptions *options = kabar_mime_get_parser_options ();
@@ -134,10 +136,18 @@ kabar_store_summary_from_raw (GBytes *raw)
   summary->size = size;
   if (message != NULL)
     fill_summary (summary, message);
+  if (text != NULL)
+    *text = kabar_mime_extract_text_from_message (message, text_max);
   g_clear_object (&message);
   g_object_unref (parser);
   g_object_unref (stream);
   return summary;
+}
+
+KabarMessageSummary *
+kabar_store_summary_from_raw (GBytes *raw)
+{
+  return kabar_store_parse_raw (raw, 0, NULL);
 }
 
 /* Local uids. */
@@ -441,7 +451,7 @@ typedef struct
   gint64 folder_id;
   const char *uidl;
   GBytes *raw;
-  const char *text;
+  char *text;
   KabarMessageFlags flags;
   KabarMessageSummary *summary;
   gint64 message_id;
@@ -463,18 +473,17 @@ uidl_known (KabarStoreConnection  *connection,
   return kabar_store_statement_step (stmt, known, error);
 }
 
-/* Indexed before its body goes in, so that the bodies' triggers find the
- * index as they expect it; counted as kabar_store_insert_summaries()
+/* Not indexed here: the body's triggers would index the message again
+ * (a 'delete' and an insert in the full-text index for each), and
+ * indexing is best done once, outside the flushed transaction, by
+ * kabar_store_index_pending(). Counted as kabar_store_insert_summaries()
  * counts a batch. */
 static gboolean
-index_and_count (KabarStoreConnection  *connection,
-                 const PopAddition     *addition,
-                 GError               **error)
+leave_unindexed_and_count (KabarStoreConnection  *connection,
+                           const PopAddition     *addition,
+                           GError               **error)
 {
-  return run_with_ints (connection,
-                        "INSERT INTO message_search (rowid, subject, sender, recipients, body) "
-                        "SELECT id, subject, sender, recipients, body "
-                        "FROM message_search_source WHERE id = ?1",
+  return run_with_ints (connection, "INSERT INTO unindexed (message_id) VALUES (?1)",
                         addition->message_id, 0, error)
          && run_with_ints (connection,
                            "UPDATE folders SET total_count = total_count + 1, "
@@ -539,9 +548,96 @@ add_pop_message (KabarStoreConnection  *connection,
   return take_local_uid (connection, addition->folder_id, &uid, error)
          && kabar_store_insert_message_row (connection, addition->folder_id, addition->summary,
                                             uid, addition->flags, &addition->message_id, error)
-         && index_and_count (connection, addition, error)
+         && leave_unindexed_and_count (connection, addition, error)
          && insert_body (connection, addition, error)
          && remember_uidl (connection, addition, error);
+}
+
+typedef struct
+{
+  PopAddition *additions;
+  guint n;
+} PopBatch;
+
+static gboolean
+add_pop_messages (KabarStoreConnection  *connection,
+                  gpointer               data,
+                  GError               **error)
+{
+  PopBatch *batch = data;
+
+  for (guint i = 0; i < batch->n; i++)
+    if (!add_pop_message (connection, &batch->additions[i], error))
+      {
+        g_prefix_error (error, "Storing the downloaded message %s: ", batch->additions[i].uidl);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static void
+clear_additions (PopAddition *additions,
+                 guint        n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_pointer (&additions[i].summary, kabar_message_summary_free);
+      g_free (additions[i].text);
+    }
+  g_free (additions);
+}
+
+/* The messages are safe once stored; the index is not worth failing the
+ * download for: what is left unindexed is indexed by the next call. */
+static void
+index_downloads (KabarStore *self,
+                 guint       n)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kabar_store_index_pending (self, n, NULL, &error))
+    g_warning ("Downloaded mail stays out of the search index for now: %s", error->message);
+}
+
+gboolean
+kabar_store_pop_add_messages (KabarStore             *self,
+                              gint64                  folder_id,
+                              const KabarPopDownload *messages,
+                              guint                   n,
+                              KabarMessageFlags       flags,
+                              gint64                  internal_date,
+                              GError                **error)
+{
+  PopBatch batch = { g_new0 (PopAddition, n), n };
+  gboolean stored;
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (messages != NULL || n == 0, FALSE);
+
+  /* Parsed before the writer is taken: the other writers need not wait
+   * for GMime. */
+  for (guint i = 0; i < n; i++)
+    {
+      PopAddition *addition = &batch.additions[i];
+
+      g_return_val_if_fail (messages[i].uidl != NULL && messages[i].raw != NULL, FALSE);
+      addition->folder_id = folder_id;
+      addition->uidl = messages[i].uidl;
+      addition->raw = messages[i].raw;
+      addition->flags = flags;
+      /* One parse for both: it is most of the cost of a download. */
+      addition->summary = kabar_store_parse_raw (messages[i].raw, LOCAL_BODY_TEXT_MAX,
+                                                 &addition->text);
+      addition->summary->internal_date = internal_date;
+    }
+  /* One flush for the batch: a flush a message would make a large
+   * mailbox far slower to download than the server is to send it. */
+  stored = n == 0 || kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, add_pop_messages,
+                                        &batch, error);
+  clear_additions (batch.additions, n);
+  if (stored && n > 0)
+    index_downloads (self, n);
+  return stored;
 }
 
 gboolean
@@ -553,34 +649,19 @@ kabar_store_pop_add_message (KabarStore          *self,
                              gint64               internal_date,
                              GError             **error)
 {
-  g_autoptr(KabarMessageSummary) summary = NULL;
-  g_autofree char *text = NULL;
-  PopAddition addition = { folder_id, uidl, raw, NULL, flags, NULL, 0 };
+  KabarPopDownload message = { uidl, raw };
 
-  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
   g_return_val_if_fail (uidl != NULL, FALSE);
   g_return_val_if_fail (raw != NULL, FALSE);
 
-  /* Parsed before the writer is taken: the other writers need not wait
-   * for GMime. */
-  summary = kabar_store_summary_from_raw (raw);
-  summary->internal_date = internal_date;
-  text = kabar_mime_extract_text (raw, LOCAL_BODY_TEXT_MAX);
-  addition.summary = summary;
-  addition.text = text;
-  if (!kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, add_pop_message, &addition, error))
-    {
-      g_prefix_error (error, "Storing the downloaded message %s: ", uidl);
-      return FALSE;
-    }
-  return TRUE;
+  return kabar_store_pop_add_messages (self, folder_id, &message, 1, flags, internal_date, error);
 }
 
 typedef struct
 {
   GHashTable *known;
   GPtrArray *uidls;
-  KabarPopDeletePolicy policy;
+  KabarPopServerCopies policy;
   gint64 before;
   const char * const *deleted;
   GHashTable *server_uidls;
@@ -619,7 +700,7 @@ kabar_store_pop_list_known (KabarStore  *self,
 }
 
 static const char *
-to_delete_sql (KabarPopDeletePolicy policy)
+to_delete_sql (KabarPopServerCopies policy)
 {
   switch (policy)
     {
@@ -635,7 +716,7 @@ to_delete_sql (KabarPopDeletePolicy policy)
       return "SELECT uidl FROM pop_messages "
              "WHERE deleted_on_server = 0 "
              "ORDER BY downloaded_at, uidl";
-    case KABAR_POP_DELETE_KEEP:
+    case KABAR_POP_LEAVE_ON_SERVER:
     default:
       return NULL;
     }
@@ -666,7 +747,7 @@ read_to_delete (KabarStoreConnection  *connection,
 
 GPtrArray *
 kabar_store_pop_list_to_delete (KabarStore            *self,
-                                KabarPopDeletePolicy   policy,
+                                KabarPopServerCopies   policy,
                                 guint                  days,
                                 gint64                 now,
                                 GError               **error)

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "kabar-account.h"
 #include "kabar-store.h"
 
 G_BEGIN_DECLS
@@ -50,30 +51,35 @@ gboolean   kabar_store_complete_pending_locally (KabarStore                 *sel
  * became. A message is deleted locally when it is deleted for good in
  * Kabar or moved to the folder with the trash role (moves between other
  * folders do not count); what the server should then delete depends on
- * the account's policy. */
-
-typedef enum
-{
-  /* Leave everything on the server. */
-  KABAR_POP_DELETE_KEEP,
-  /* Delete what was downloaded more than some days ago. */
-  KABAR_POP_DELETE_AFTER_DAYS,
-  /* Delete what the user deleted here. */
-  KABAR_POP_DELETE_WHEN_DELETED,
-  /* Delete everything once downloaded. */
-  KABAR_POP_DELETE_AFTER_DOWNLOAD,
-} KabarPopDeletePolicy;
+ * the account's setting (KabarPopServerCopies). */
 
 /* Stores a downloaded message in folder_id, with the next local uid of the
- * folder, its summary read from raw, raw as its body, indexed for search,
- * and remembers uidl, in one transaction flushed to disk before it
- * returns: once this returns, the server may delete the message. A uidl
+ * folder, its summary read from raw, raw as its body, and remembers
+ * uidl, in one transaction flushed to disk: once this returns, the server
+ * may delete the message. It is indexed for search after that
+ * transaction, which it need not wait for. A uidl
  * already known adds nothing and returns TRUE. internal_date is unix
  * seconds (when it was downloaded, POP has no other). */
 gboolean   kabar_store_pop_add_message          (KabarStore                 *self,
                                                  gint64                      folder_id,
                                                  const char                 *uidl,
                                                  GBytes                     *raw,
+                                                 KabarMessageFlags           flags,
+                                                 gint64                      internal_date,
+                                                 GError                    **error);
+/* One downloaded message of a batch. */
+typedef struct
+{
+  const char *uidl;
+  GBytes     *raw;
+} KabarPopDownload;
+
+/* kabar_store_pop_add_message() for n messages in one transaction, flushed
+ * to disk once: all of them are stored, with their UIDLs, or none. */
+gboolean   kabar_store_pop_add_messages         (KabarStore                 *self,
+                                                 gint64                      folder_id,
+                                                 const KabarPopDownload     *messages,
+                                                 guint                       n,
                                                  KabarMessageFlags           flags,
                                                  gint64                      internal_date,
                                                  GError                    **error);
@@ -86,7 +92,7 @@ GHashTable *kabar_store_pop_list_known          (KabarStore                 *sel
  * AFTER_DAYS those downloaded more than days before now (unix seconds),
  * WHEN_DELETED those deleted locally, AFTER_DOWNLOAD all. */
 GPtrArray  *kabar_store_pop_list_to_delete      (KabarStore                 *self,
-                                                 KabarPopDeletePolicy        policy,
+                                                 KabarPopServerCopies        policy,
                                                  guint                       days,
                                                  gint64                      now,
                                                  GError                    **error);

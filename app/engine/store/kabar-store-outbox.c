@@ -509,6 +509,22 @@ kabar_store_outbox_remove (KabarStore  *self,
   return transition (self, &change, error);
 }
 
+gboolean
+kabar_store_outbox_mark_unconfirmed (KabarStore  *self,
+                                     gint64       id,
+                                     const char  *error_text,
+                                     GError     **error)
+{
+  Transition change = {
+    id,
+    "UPDATE outbox SET state = 'unconfirmed', attempts = attempts + 1, last_error = ?2 "
+    "WHERE id = ?1 AND state = 'sending'",
+    error_text, 0, "is not being sent",
+  };
+
+  return transition (self, &change, error);
+}
+
 static gboolean
 recover_sending (KabarStoreConnection  *connection,
                  gpointer               data,
@@ -606,4 +622,109 @@ kabar_store_outbox_complete (KabarStore  *self,
   g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
 
   return kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, complete_entry, &id, error);
+}
+
+/* Drafts. */
+
+typedef struct
+{
+  gint64 folder_id;
+  GBytes *raw;
+  gint64 message_row_id;
+  gint64 operation_id;
+  gboolean started;
+} Draft;
+
+static gboolean
+insert_draft (KabarStoreConnection  *connection,
+              gpointer               data,
+              GError               **error)
+{
+  Draft *draft = data;
+  g_autoptr(KabarMessageSummary) summary = kabar_store_summary_from_raw (draft->raw);
+  g_autoptr(KabarStoreStatement) target = NULL;
+  gint64 operation_id = 0;
+  gboolean has_row = FALSE;
+
+  summary->internal_date = now_unix ();
+  if (!kabar_store_change_append_in (connection, draft->folder_id, draft->raw,
+                                     KABAR_MESSAGE_FLAG_SEEN | KABAR_MESSAGE_FLAG_DRAFT,
+                                     summary, &operation_id, error))
+    {
+      g_prefix_error (error, "Saving the draft in folder %" G_GINT64_FORMAT ": ", draft->folder_id);
+      return FALSE;
+    }
+  target = kabar_store_connection_prepare (connection,
+                                           "SELECT target_id FROM pending_messages "
+                                           "WHERE operation_id = ?1",
+                                           error);
+  if (target == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (target, 1, operation_id);
+  if (!kabar_store_statement_step (target, &has_row, error))
+    return FALSE;
+  draft->message_row_id = has_row ? sqlite3_column_int64 (target, 0) : 0;
+  return TRUE;
+}
+
+gint64
+kabar_store_draft_add (KabarStore  *self,
+                       gint64       folder_id,
+                       GBytes      *raw,
+                       GError     **error)
+{
+  Draft draft = { .folder_id = folder_id, .raw = raw };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), 0);
+  g_return_val_if_fail (raw != NULL, 0);
+
+  if (!kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, insert_draft, &draft, error))
+    return 0;
+  return draft.message_row_id;
+}
+
+static gboolean
+read_draft_append (KabarStoreConnection  *connection,
+                   gpointer               data,
+                   GError               **error)
+{
+  Draft *draft = data;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT o.id, o.started FROM pending_messages AS m "
+                                    "JOIN pending_operations AS o ON o.id = m.operation_id "
+                                    "WHERE m.target_id = ?1 AND o.kind = 'append'",
+                                    error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft->message_row_id);
+  if (!kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (has_row)
+    {
+      draft->operation_id = sqlite3_column_int64 (stmt, 0);
+      draft->started = sqlite3_column_int (stmt, 1) != 0;
+    }
+  return TRUE;
+}
+
+gint64
+kabar_store_draft_find_append (KabarStore  *self,
+                               gint64       message_row_id,
+                               gboolean    *started,
+                               GError     **error)
+{
+  Draft draft = { .message_row_id = message_row_id };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), 0);
+
+  if (started != NULL)
+    *started = FALSE;
+  if (!kabar_store_read (self, read_draft_append, &draft, error))
+    return 0;
+  if (started != NULL)
+    *started = draft.started;
+  return draft.operation_id;
 }

@@ -132,6 +132,14 @@ gboolean          kabar_store_outbox_requeue      (KabarStore          *self,
 gboolean          kabar_store_outbox_remove       (KabarStore          *self,
                                                    gint64               id,
                                                    GError             **error);
+/* The end of the data may have reached the server but no verdict came
+ * back (the connection was cut after the "."): SENDING becomes
+ * UNCONFIRMED at once, error_text kept, never sent again unless the user
+ * asks. */
+gboolean          kabar_store_outbox_mark_unconfirmed (KabarStore      *self,
+                                                       gint64           id,
+                                                       const char      *error_text,
+                                                       GError         **error);
 /* At start-up, before any sending: SENDING messages become UNCONFIRMED. */
 gboolean          kabar_store_outbox_recover      (KabarStore          *self,
                                                    GError             **error);
@@ -142,6 +150,25 @@ gboolean          kabar_store_outbox_recover      (KabarStore          *self,
 gint64            kabar_store_outbox_next_due     (KabarStore          *self,
                                                    gint64               now,
                                                    gint64              *earliest,
+                                                   GError             **error);
+
+/* Drafts, kept in the folder with the drafts role. */
+
+/* Appends raw (the DRAFT form of a message) to folder_id, \Draft and
+ * \Seen, as a pending append (as kabar_store_change_append() does, its
+ * summary read from the bytes): returns the new message's row id, or 0
+ * with error set. Flushed to disk before it returns. */
+gint64            kabar_store_draft_add           (KabarStore          *self,
+                                                   gint64               folder_id,
+                                                   GBytes              *raw,
+                                                   GError             **error);
+/* The pending append that made the provisional row message_row_id, 0
+ * (without error) when none did: the message is on the server, or came
+ * from it. *started (may be NULL) says whether the APPEND may already
+ * have reached the server. */
+gint64            kabar_store_draft_find_append   (KabarStore          *self,
+                                                   gint64               message_row_id,
+                                                   gboolean            *started,
                                                    GError             **error);
 
 G_END_DECLS

@@ -104,5 +104,10 @@ gboolean kabar_store_change_append_in   (KabarStoreConnection       *connection,
  * date (0 when it has none), subject, addresses, ids, attachments. Never
  * NULL: what cannot be read stays NULL. */
 KabarMessageSummary *kabar_store_summary_from_raw (GBytes           *raw);
+/* The same, and the message's text for the search index (at most
+ * text_max bytes) into *text, from one parse. */
+KabarMessageSummary *kabar_store_parse_raw        (GBytes           *raw,
+                                                   gsize             text_max,
+                                                   char            **text);
 
 G_END_DECLS

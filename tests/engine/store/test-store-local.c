@@ -228,7 +228,7 @@ joined (GPtrArray *strings)
 
 static char *
 to_delete (KabarStore           *store,
-           KabarPopDeletePolicy  policy,
+           KabarPopServerCopies  policy,
            guint                 days,
            gint64                now)
 {
@@ -607,7 +607,7 @@ test_pop_list_to_delete_by_policy (Fixture       *fixture,
   complete (fixture);
   reopen (fixture);
 
-  uidls = to_delete (fixture->store, KABAR_POP_DELETE_KEEP, 0, t);
+  uidls = to_delete (fixture->store, KABAR_POP_LEAVE_ON_SERVER, 0, t);
   g_assert_cmpstr (uidls, ==, "");
   g_free (uidls);
   uidls = to_delete (fixture->store, KABAR_POP_DELETE_WHEN_DELETED, 0, t);

@@ -1,0 +1,635 @@
+/* kabar-pop3-download.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One check of a POP account: the session on the calling worker thread,
+ * each batch's commit on a thread of GIO's pool while the next batch
+ * arrives, so the server is never kept waiting on the disk.
+ */
+
+#include "config.h"
+
+#include "kabar-account.h"
+#include "kabar-store-local.h"
+#include "kabar-imap-error.h"
+#include "kabar-pop3-download.h"
+#include "kabar-pop3-session.h"
+#include "kabar-secrets.h"
+#include "kabar-sync-wait.h"
+
+#define FIRST_BATCH_SIZE      50
+#define DEFAULT_BATCH_SIZE    500
+#define BATCH_BYTES_MAX       ((guint64) 16 * 1024 * 1024)
+
+/* --- the account ------------------------------------------------------------------- */
+
+static char *
+lookup_password (KabarAccount  *account,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *lookup_error = NULL;
+  char *secret;
+
+  if (kabar_account_get_auth_method (account) == KABAR_AUTH_OAUTH2)
+    {
+      /* The access token comes from the refresh token by the Microsoft
+       * sign-in flow, which the account assistant brings. */
+      g_set_error (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_UNAVAILABLE,
+                   "%s signs in with OAuth2, and this version of Kabar cannot yet get a token for it",
+                   kabar_account_get_address (account));
+      return NULL;
+    }
+  kabar_secrets_lookup_async (kabar_account_get_id (account), KABAR_SECRET_POP3, cancellable,
+                              kabar_sync_wait_done, &slot);
+  result = kabar_sync_wait (&slot);
+  secret = kabar_secrets_lookup_finish (result, &lookup_error);
+  if (lookup_error != NULL)
+    {
+      g_propagate_prefixed_error (error, lookup_error,
+                                  "Could not read the POP password of %s from the keyring: ",
+                                  kabar_account_get_address (account));
+      return NULL;
+    }
+  if (secret == NULL)
+    /* A sign-in failure: retrying cannot help until the user gives one. */
+    g_set_error (error, KABAR_POP3_ERROR, KABAR_POP3_ERROR_AUTHENTICATION_FAILED,
+                 "The keyring holds no POP password for %s", kabar_account_get_address (account));
+  return secret;
+}
+
+static KabarPop3Session *
+connect_account (KabarAccount             *account,
+                 GCancellable             *cancellable,
+                 KabarCertificateProblem **problem,
+                 GError                  **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KabarPop3Session) session = NULL;
+  char *secret = lookup_password (account, cancellable, error);
+  gboolean signed_in;
+
+  if (secret == NULL)
+    return NULL;
+  kabar_pop3_session_connect_async (kabar_account_get_host (account, KABAR_SERVER_INCOMING),
+                                    kabar_account_get_port (account, KABAR_SERVER_INCOMING),
+                                    kabar_account_get_security (account, KABAR_SERVER_INCOMING),
+                                    kabar_account_get_pinned_certificate (account, KABAR_SERVER_INCOMING),
+                                    KABAR_POP3_DOWNLOAD_TIMEOUT_SECONDS, cancellable,
+                                    kabar_sync_wait_done, &slot);
+  result = kabar_sync_wait (&slot);
+  session = kabar_pop3_session_connect_finish (result, problem, error);
+  g_clear_object (&result);
+  if (session == NULL)
+    {
+      kabar_secrets_free (secret);
+      return NULL;
+    }
+  kabar_pop3_session_authenticate_async (session, KABAR_SASL_CREDENTIAL_PASSWORD,
+                                         kabar_account_get_user_name (account, KABAR_SERVER_INCOMING),
+                                         secret, cancellable, kabar_sync_wait_done, &slot);
+  kabar_secrets_free (secret);
+  result = kabar_sync_wait (&slot);
+  signed_in = kabar_pop3_session_authenticate_finish (session, result, error);
+  if (!signed_in)
+    {
+      kabar_pop3_session_close (session);
+      return NULL;
+    }
+  return g_steal_pointer (&session);
+}
+
+/* --- what the server has ------------------------------------------------------------ */
+
+/* One check's state, on the worker thread. */
+typedef struct
+{
+  KabarAccount                   *account;
+  KabarStore                     *store;
+  KabarPop3Session               *session;
+  GCancellable                   *cancellable;
+  KabarPop3DownloadOptions        options;
+  KabarPop3DownloadResult         result;
+  /* UIDL -> msgno (as a pointer), and msgno -> UIDL and size. */
+  GHashTable                     *server;
+  GPtrArray                      *uidls;
+  GArray                         *sizes;
+  /* The new messages' msgnos, highest first. */
+  GArray                         *wanted;
+  guint                           done;
+} Download;
+
+static GArray *
+wait_listing (KabarPop3Session  *session,
+              GAsyncResult     **slot,
+              GError           **error)
+{
+  g_autoptr(GAsyncResult) result = kabar_sync_wait (slot);
+
+  return kabar_pop3_session_list_finish (session, result, error);
+}
+
+/* UIDL and LIST go out together: the sizes keep a batch of large
+ * messages within memory. */
+static gboolean
+read_listing (Download  *download,
+              GError   **error)
+{
+  GAsyncResult *uidl_slot = NULL;
+  GAsyncResult *list_slot = NULL;
+  g_autoptr(GArray) uidls = NULL;
+  g_autoptr(GArray) sizes = NULL;
+  GError *list_error = NULL;
+
+  kabar_pop3_session_uidl_async (download->session, download->cancellable,
+                                 kabar_sync_wait_done, &uidl_slot);
+  kabar_pop3_session_list_async (download->session, download->cancellable,
+                                 kabar_sync_wait_done, &list_slot);
+  uidls = wait_listing (download->session, &uidl_slot, error);
+  sizes = wait_listing (download->session, &list_slot, uidls != NULL ? &list_error : NULL);
+  if (uidls == NULL || sizes == NULL)
+    {
+      if (list_error != NULL)
+        g_propagate_error (error, list_error);
+      return FALSE;
+    }
+  for (guint i = 0; i < uidls->len; i++)
+    {
+      KabarPop3Message *message = &g_array_index (uidls, KabarPop3Message, i);
+
+      if (message->msgno >= download->uidls->len)
+        g_ptr_array_set_size (download->uidls, message->msgno + 1);
+      g_ptr_array_index (download->uidls, message->msgno) = g_strdup (message->uidl);
+      g_hash_table_insert (download->server, g_strdup (message->uidl),
+                           GUINT_TO_POINTER (message->msgno));
+    }
+  for (guint i = 0; i < sizes->len; i++)
+    {
+      KabarPop3Message *message = &g_array_index (sizes, KabarPop3Message, i);
+
+      if (message->msgno >= download->sizes->len)
+        g_array_set_size (download->sizes, message->msgno + 1);
+      g_array_index (download->sizes, guint64, message->msgno) = message->size;
+    }
+  download->result.listed = uidls->len;
+  return TRUE;
+}
+
+static int
+compare_msgnos_down (gconstpointer a,
+                     gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static gboolean
+find_wanted (Download  *download,
+             GError   **error)
+{
+  g_autoptr(GHashTable) known = kabar_store_pop_list_known (download->store, error);
+  GHashTableIter iter;
+  gpointer uidl;
+  gpointer msgno;
+
+  if (known == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, download->server);
+  while (g_hash_table_iter_next (&iter, &uidl, &msgno))
+    if (!g_hash_table_contains (known, uidl))
+      {
+        guint number = GPOINTER_TO_UINT (msgno);
+
+        g_array_append_val (download->wanted, number);
+      }
+  g_array_sort (download->wanted, compare_msgnos_down);
+  return TRUE;
+}
+
+static gboolean
+find_inbox (Download  *download,
+            GError   **error)
+{
+  g_autoptr(GPtrArray) folders = NULL;
+
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      g_clear_pointer (&folders, g_ptr_array_unref);
+      folders = kabar_store_list_folders (download->store, error);
+      if (folders == NULL)
+        return FALSE;
+      for (guint i = 0; i < folders->len; i++)
+        {
+          const KabarStoreFolder *folder = g_ptr_array_index (folders, i);
+
+          if (folder->role == KABAR_FOLDER_ROLE_INBOX)
+            {
+              download->result.folder_id = folder->id;
+              return TRUE;
+            }
+        }
+      if (!kabar_store_ensure_local_folders (download->store, error))
+        return FALSE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               "The mail of %s has no INBOX to download into",
+               kabar_account_get_address (download->account));
+  return FALSE;
+}
+
+/* --- batches ------------------------------------------------------------------------- */
+
+/* One batch: what arrived, then committed on a thread of its own. */
+typedef struct
+{
+  KabarStore       *store;
+  gint64            folder_id;
+  /* KabarPopDownload, owning uidl and raw. */
+  GArray           *messages;
+  guint             skipped;
+  GError           *refusal;
+  /* For the progress once committed. */
+  KabarPop3DownloadProgressFunc progress;
+  gpointer          progress_data;
+  guint             done;
+  guint             total;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  for (guint i = 0; i < batch->messages->len; i++)
+    {
+      KabarPopDownload *message = &g_array_index (batch->messages, KabarPopDownload, i);
+
+      g_free ((char *) message->uidl);
+      g_bytes_unref (message->raw);
+    }
+  g_array_unref (batch->messages);
+  g_clear_error (&batch->refusal);
+  g_clear_object (&batch->store);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+typedef struct
+{
+  Download *download;
+  Batch    *batch;
+} Arrival;
+
+static void
+on_message (KabarPop3Session *session,
+            guint             msgno,
+            GBytes           *message,
+            const GError     *error,
+            gpointer          user_data)
+{
+  Arrival *arrival = user_data;
+  Batch *batch = arrival->batch;
+  KabarPopDownload download;
+
+  if (message == NULL)
+    {
+      /* Another client deleted it since UIDL: nothing to download. */
+      if (g_error_matches (error, KABAR_POP3_ERROR, KABAR_POP3_ERROR_NO_SUCH_MESSAGE))
+        batch->skipped++;
+      else if (batch->refusal == NULL)
+        batch->refusal = g_error_new (error->domain, error->code, "Downloading message %u: %s",
+                                      msgno, error->message);
+      return;
+    }
+  download.uidl = g_strdup (g_ptr_array_index (arrival->download->uidls, msgno));
+  download.raw = g_bytes_ref (message);
+  g_array_append_val (batch->messages, download);
+}
+
+static void
+commit_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Batch *batch = task_data;
+  GError *error = NULL;
+
+  /* Downloaded mail is new to the user: unread, whatever the server
+   * thinks (POP has no flags). */
+  if (!kabar_store_pop_add_messages (batch->store, batch->folder_id,
+                                     (const KabarPopDownload *) (gpointer) batch->messages->data,
+                                     batch->messages->len, 0,
+                                     g_get_real_time () / G_USEC_PER_SEC, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (batch->progress != NULL)
+    batch->progress (batch->folder_id, batch->done, batch->total, batch->progress_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Takes batch. The commit is not cancellable: a batch that arrived is
+ * worth keeping. */
+static void
+commit_async (Download      *download,
+              Batch         *batch,
+              GAsyncResult **slot)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, kabar_sync_wait_done, slot);
+
+  download->done += batch->messages->len + batch->skipped;
+  batch->progress = download->options.progress;
+  batch->progress_data = download->options.progress_data;
+  batch->done = download->done;
+  batch->total = download->wanted->len;
+  g_task_set_source_tag (task, commit_async);
+  g_task_set_task_data (task, batch, (GDestroyNotify) batch_free);
+  g_task_run_in_thread (task, commit_in_thread);
+}
+
+/* A commit is out while *committing; its result lands in *slot. */
+static gboolean
+wait_commit (GAsyncResult **slot,
+             gboolean      *committing,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (!*committing)
+    return TRUE;
+  *committing = FALSE;
+  result = kabar_sync_wait (slot);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The msgnos of the next batch from wanted[*next]. */
+static guint
+next_batch_size (Download *download,
+                 guint     next)
+{
+  guint limit = next == 0 ? FIRST_BATCH_SIZE : download->options.batch_size;
+  guint64 bytes = 0;
+  guint n = 0;
+
+  while (next + n < download->wanted->len && n < limit)
+    {
+      guint msgno = g_array_index (download->wanted, guint, next + n);
+
+      if (msgno < download->sizes->len)
+        bytes += g_array_index (download->sizes, guint64, msgno);
+      if (n > 0 && bytes > BATCH_BYTES_MAX)
+        break;
+      n++;
+    }
+  return n;
+}
+
+static Batch *
+retrieve_batch (Download  *download,
+                guint      next,
+                guint      n,
+                GError   **error)
+{
+  g_autoptr(Batch) batch = g_new0 (Batch, 1);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Arrival arrival = { download, NULL };
+
+  batch->store = g_object_ref (download->store);
+  batch->folder_id = download->result.folder_id;
+  batch->messages = g_array_new (FALSE, FALSE, sizeof (KabarPopDownload));
+  arrival.batch = batch;
+  kabar_pop3_session_retrieve_async (download->session,
+                                     &g_array_index (download->wanted, guint, next), n,
+                                     on_message, &arrival, NULL, download->cancellable,
+                                     kabar_sync_wait_done, &slot);
+  result = kabar_sync_wait (&slot);
+  if (!kabar_pop3_session_retrieve_finish (download->session, result, error))
+    {
+      /* What arrived before the cut is stored all the same. */
+      return batch->messages->len > 0 ? g_steal_pointer (&batch) : NULL;
+    }
+  return g_steal_pointer (&batch);
+}
+
+/* Each batch is committed while the next one arrives; a failure stops
+ * the download after the batch before it is committed. */
+static gboolean
+download_new (Download  *download,
+              GError   **error)
+{
+  GAsyncResult *commit = NULL;
+  gboolean committing = FALSE;
+  GError *refusal = NULL;
+  guint next = 0;
+
+  while (next < download->wanted->len)
+    {
+      guint n = next_batch_size (download, next);
+      GError *retrieve_error = NULL;
+      Batch *batch = retrieve_batch (download, next, n, &retrieve_error);
+
+      if (!wait_commit (&commit, &committing, error))
+        {
+          g_clear_pointer (&batch, batch_free);
+          g_clear_error (&retrieve_error);
+          g_clear_error (&refusal);
+          return FALSE;
+        }
+      if (batch != NULL)
+        {
+          download->result.downloaded += batch->messages->len;
+          download->result.skipped += batch->skipped;
+          if (refusal == NULL && batch->refusal != NULL)
+            refusal = g_steal_pointer (&batch->refusal);
+          commit_async (download, batch, &commit);
+          committing = TRUE;
+        }
+      if (retrieve_error != NULL)
+        {
+          wait_commit (&commit, &committing, NULL);
+          g_clear_error (&refusal);
+          g_propagate_error (error, retrieve_error);
+          return FALSE;
+        }
+      next += n;
+    }
+  if (!wait_commit (&commit, &committing, error))
+    {
+      g_clear_error (&refusal);
+      return FALSE;
+    }
+  if (refusal != NULL)
+    {
+      g_propagate_error (error, refusal);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- deleting on the server ------------------------------------------------------------ */
+
+static gboolean
+wait_command (KabarPop3Session  *session,
+              GAsyncResult     **slot,
+              GError           **error)
+{
+  g_autoptr(GAsyncResult) result = kabar_sync_wait (slot);
+
+  return kabar_pop3_session_command_finish (session, result, error);
+}
+
+/* The DELEs go out together; a message that is gone already is no
+ * failure. Fills marked with the UIDLs the server accepted. */
+static gboolean
+mark_on_server (Download   *download,
+                GPtrArray  *to_delete,
+                GPtrArray  *marked,
+                GError    **error)
+{
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+  g_autofree GAsyncResult **slots = g_new0 (GAsyncResult *, to_delete->len + 1);
+  GError *first_error = NULL;
+
+  for (guint i = 0; i < to_delete->len; i++)
+    {
+      const char *uidl = g_ptr_array_index (to_delete, i);
+      gpointer msgno;
+
+      if (!g_hash_table_lookup_extended (download->server, uidl, NULL, &msgno))
+        continue;
+      kabar_pop3_session_dele_async (download->session, GPOINTER_TO_UINT (msgno),
+                                     download->cancellable, kabar_sync_wait_done,
+                                     &slots[pending->len]);
+      g_ptr_array_add (pending, (gpointer) uidl);
+    }
+  for (guint i = 0; i < pending->len; i++)
+    {
+      GError *local_error = NULL;
+
+      if (wait_command (download->session, &slots[i], &local_error))
+        g_ptr_array_add (marked, g_ptr_array_index (pending, i));
+      else if (!g_error_matches (local_error, KABAR_POP3_ERROR, KABAR_POP3_ERROR_NO_SUCH_MESSAGE)
+               && first_error == NULL)
+        first_error = g_steal_pointer (&local_error);
+      g_clear_error (&local_error);
+    }
+  if (first_error != NULL)
+    {
+      g_propagate_prefixed_error (error, first_error, "Deleting downloaded mail on %s: ",
+                                  kabar_account_get_host (download->account, KABAR_SERVER_INCOMING));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Only QUIT's +OK says the server removed what DELE marked: a cut before
+ * it may have removed all or nothing, and the next check's UIDL tells. */
+static gboolean
+delete_and_quit (Download  *download,
+                 GError   **error)
+{
+  guint days = kabar_account_get_pop_delete_after_days (download->account);
+  KabarPopServerCopies policy = kabar_account_get_pop_server_copies (download->account);
+  gint64 now = download->options.now != 0 ? download->options.now
+                                          : g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) to_delete = kabar_store_pop_list_to_delete (download->store, policy, days,
+                                                                   now, error);
+  g_autoptr(GPtrArray) marked = g_ptr_array_new ();
+  GAsyncResult *slot = NULL;
+
+  if (to_delete == NULL || !mark_on_server (download, to_delete, marked, error))
+    return FALSE;
+  kabar_pop3_session_quit_async (download->session, download->cancellable,
+                                 kabar_sync_wait_done, &slot);
+  if (!wait_command (download->session, &slot, error))
+    return FALSE;
+  if (marked->len == 0)
+    return TRUE;
+  download->result.deleted = marked->len;
+  g_ptr_array_add (marked, NULL);
+  return kabar_store_pop_mark_deleted_on_server (download->store,
+                                                 (const char * const *) marked->pdata, error);
+}
+
+/* --- the check ----------------------------------------------------------------------- */
+
+static gboolean
+run_session (Download  *download,
+             GError   **error)
+{
+  return find_inbox (download, error)
+         && read_listing (download, error)
+         && find_wanted (download, error)
+         && download_new (download, error)
+         && kabar_store_pop_forget_missing (download->store, download->server, error)
+         && delete_and_quit (download, error);
+}
+
+/* Each batch is indexed for search once stored; a check cut short (a
+ * kill, a full disk) can leave some out, and the next check may download
+ * nothing that would take them in. */
+static void
+index_leftovers (Download *download)
+{
+  g_autoptr(GError) error = NULL;
+  guint indexed = 0;
+
+  do
+    if (!kabar_store_index_pending (download->store, DEFAULT_BATCH_SIZE, &indexed, &error))
+      {
+        g_warning ("Downloaded mail of %s stays out of the search index for now: %s",
+                   kabar_account_get_address (download->account), error->message);
+        return;
+      }
+  while (indexed > 0 && !g_cancellable_is_cancelled (download->cancellable));
+}
+
+gboolean
+kabar_pop3_download_run (KabarAccount                   *account,
+                         KabarStore                     *store,
+                         const KabarPop3DownloadOptions *options,
+                         KabarPop3DownloadResult        *result,
+                         GCancellable                   *cancellable,
+                         KabarCertificateProblem       **problem,
+                         GError                        **error)
+{
+  Download download = { account, store, NULL, cancellable };
+  gboolean done;
+
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (account), FALSE);
+  g_return_val_if_fail (KABAR_IS_STORE (store), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (options != NULL)
+    download.options = *options;
+  if (download.options.batch_size == 0)
+    download.options.batch_size = DEFAULT_BATCH_SIZE;
+  download.session = connect_account (account, cancellable, problem, error);
+  if (download.session == NULL)
+    return FALSE;
+  download.server = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  download.uidls = g_ptr_array_new_with_free_func (g_free);
+  download.sizes = g_array_new (FALSE, TRUE, sizeof (guint64));
+  download.wanted = g_array_new (FALSE, FALSE, sizeof (guint));
+  done = run_session (&download, error);
+  /* Without QUIT nothing DELE marked is removed. */
+  kabar_pop3_session_close (download.session);
+  if (done)
+    index_leftovers (&download);
+  g_object_unref (download.session);
+  g_hash_table_unref (download.server);
+  g_ptr_array_unref (download.uidls);
+  g_array_unref (download.sizes);
+  g_array_unref (download.wanted);
+  if (result != NULL)
+    *result = download.result;
+  return done;
+}
