@@ -490,17 +490,22 @@ complete (KabarOutbox      *self,
           KabarOutboxEntry *entry)
 {
   g_autoptr(GError) error = NULL;
+  gint64 sent_folder_id = 0;
 
   kabar_backoff_reset (self->backoff);
   run_hook (self, KABAR_OUTBOX_STAGE_ACCEPTED, entry->id);
-  if (!kabar_store_outbox_complete (self->store, entry->id, &error))
+  /* Outlook.com files what it sends itself: a copy of ours would be a
+   * duplicate. */
+  if (!kabar_store_outbox_complete (self->store, entry->id,
+                                    !kabar_account_get_server_files_sent (self->account),
+                                    &sent_folder_id, &error))
     {
       /* It went, and stays SENDING: the next start makes it UNCONFIRMED,
        * never sent again. */
       report_store_error (self, entry->id, error);
       return;
     }
-  emit_later (self, SENT, entry->id, entry->message_id, entry->sent_folder_id, NULL);
+  emit_later (self, SENT, entry->id, entry->message_id, sent_folder_id, NULL);
   emit_later (self, CHANGED, 0, NULL, 0, NULL);
 }
 

@@ -593,35 +593,74 @@ file_sent_copy (KabarStoreConnection  *connection,
   return TRUE;
 }
 
+typedef struct
+{
+  gint64   id;
+  gboolean find_sent_folder;
+  gint64   sent_folder_id;
+} Completion;
+
+/* A message queued before the account's folders were first listed had no
+ * Sent folder to name: it takes the one the store knows now. */
+static gboolean
+find_sent_folder (KabarStoreConnection  *connection,
+                  gint64                *folder_id,
+                  GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "SELECT id FROM folders WHERE role = 'sent' ORDER BY id LIMIT 1",
+                                    error);
+  gboolean has_row = FALSE;
+
+  if (stmt == NULL || !kabar_store_statement_step (stmt, &has_row, error))
+    return FALSE;
+  if (has_row)
+    *folder_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
 static gboolean
 complete_entry (KabarStoreConnection  *connection,
                 gpointer               data,
                 GError               **error)
 {
-  gint64 id = *(gint64 *) data;
+  Completion *completion = data;
   g_autoptr(GBytes) raw = NULL;
   g_autoptr(KabarStoreStatement) delete = NULL;
-  gint64 sent_folder_id = 0;
 
-  if (!read_sent_copy (connection, id, &sent_folder_id, &raw, error))
+  completion->sent_folder_id = 0;
+  if (!read_sent_copy (connection, completion->id, &completion->sent_folder_id, &raw, error))
     return FALSE;
-  if (sent_folder_id != 0 && !file_sent_copy (connection, sent_folder_id, raw, error))
+  if (completion->sent_folder_id == 0 && completion->find_sent_folder
+      && !find_sent_folder (connection, &completion->sent_folder_id, error))
+    return FALSE;
+  if (completion->sent_folder_id != 0
+      && !file_sent_copy (connection, completion->sent_folder_id, raw, error))
     return FALSE;
   delete = kabar_store_connection_prepare (connection, "DELETE FROM outbox WHERE id = ?1", error);
   if (delete == NULL)
     return FALSE;
-  sqlite3_bind_int64 (delete, 1, id);
+  sqlite3_bind_int64 (delete, 1, completion->id);
   return kabar_store_statement_run (delete, error);
 }
 
 gboolean
 kabar_store_outbox_complete (KabarStore  *self,
                              gint64       id,
+                             gboolean     find_sent_folder,
+                             gint64      *sent_folder_id,
                              GError     **error)
 {
+  Completion completion = { id, find_sent_folder, 0 };
+  gboolean done;
+
   g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
 
-  return kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, complete_entry, &id, error);
+  done = kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, complete_entry, &completion, error);
+  if (sent_folder_id != NULL)
+    *sent_folder_id = done ? completion.sent_folder_id : 0;
+  return done;
 }
 
 /* Drafts. */

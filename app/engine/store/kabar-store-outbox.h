@@ -107,9 +107,15 @@ gboolean          kabar_store_outbox_mark_sending (KabarStore          *self,
 /* The server's final 250: the message leaves the outbox and, when it has
  * a sent folder, is appended there, \Seen, as a pending append (as
  * kabar_store_change_append() does, its summary read from the raw
- * bytes), in one transaction. */
+ * bytes), in one transaction. A message queued without a sent folder
+ * takes the store's folder with the sent role now when find_sent_folder
+ * (an account whose provider does not file sent mail itself: the message
+ * was queued before the folders were first listed). *sent_folder_id (may
+ * be NULL) is where the copy went, 0 for none. */
 gboolean          kabar_store_outbox_complete     (KabarStore          *self,
                                                    gint64               id,
+                                                   gboolean             find_sent_folder,
+                                                   gint64              *sent_folder_id,
                                                    GError             **error);
 /* A temporary failure: QUEUED again, for next_attempt (unix seconds), one
  * attempt more, error_text (the server's words) kept. */

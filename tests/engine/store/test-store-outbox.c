@@ -217,7 +217,7 @@ test_unknown_id_is_not_found (Fixture       *fixture,
   g_assert_false (kabar_store_outbox_mark_sending (fixture->store, 42, &error));
   g_assert_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (kabar_store_outbox_complete (fixture->store, 42, &error));
+  g_assert_false (kabar_store_outbox_complete (fixture->store, 42, FALSE, NULL, &error));
   g_assert_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_false (kabar_store_outbox_remove (fixture->store, 42, &error));
@@ -256,7 +256,7 @@ test_defer_waits_for_next_attempt (Fixture       *fixture,
   g_assert_cmpint (next_due (fixture->store, t, &earliest), ==, second);
   g_assert_cmpint (earliest, ==, 0);
   g_assert_true (kabar_store_outbox_mark_sending (fixture->store, second, &error));
-  g_assert_true (kabar_store_outbox_complete (fixture->store, second, &error));
+  g_assert_true (kabar_store_outbox_complete (fixture->store, second, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (next_due (fixture->store, t, &earliest), ==, 0);
   g_assert_cmpint (earliest, ==, t + 60);
@@ -391,7 +391,7 @@ test_complete_files_a_seen_copy_in_sent (Fixture       *fixture,
   guint total = 0, unread = 0;
 
   g_assert_true (kabar_store_outbox_mark_sending (fixture->store, id, &error));
-  g_assert_true (kabar_store_outbox_complete (fixture->store, id, &error));
+  g_assert_true (kabar_store_outbox_complete (fixture->store, id, FALSE, NULL, &error));
   g_assert_no_error (error);
   reopen (fixture);
 
@@ -442,7 +442,7 @@ test_complete_without_sent_folder (Fixture       *fixture,
   guint total = 0, unread = 0;
 
   g_assert_true (kabar_store_outbox_mark_sending (fixture->store, id, &error));
-  g_assert_true (kabar_store_outbox_complete (fixture->store, id, &error));
+  g_assert_true (kabar_store_outbox_complete (fixture->store, id, FALSE, NULL, &error));
   g_assert_no_error (error);
   entries = kabar_store_outbox_list (fixture->store, &error);
   g_assert_no_error (error);
@@ -452,6 +452,38 @@ test_complete_without_sent_folder (Fixture       *fixture,
   g_assert_cmpuint (operations->len, ==, 0);
   g_assert_true (kabar_store_count_messages (fixture->store, fixture->sent, &total, &unread, &error));
   g_assert_cmpuint (total, ==, 0);
+}
+
+/* Queued before the account's folders were first listed: the Sent folder
+ * known when it is sent takes the copy, unless the provider files sent
+ * mail itself. */
+static void
+test_complete_finds_sent_folder_later (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) operations = NULL;
+  gint64 filed = add (fixture->store, 6, 0);
+  gint64 provider_files = add (fixture->store, 7, 0);
+  gint64 folder_id = -1;
+  guint total = 0, unread = 0;
+
+  g_assert_true (kabar_store_outbox_mark_sending (fixture->store, filed, &error));
+  g_assert_true (kabar_store_outbox_complete (fixture->store, filed, TRUE, &folder_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (folder_id, ==, fixture->sent);
+  g_assert_true (kabar_store_count_messages (fixture->store, fixture->sent, &total, &unread, &error));
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_cmpuint (unread, ==, 0);
+
+  g_assert_true (kabar_store_outbox_mark_sending (fixture->store, provider_files, &error));
+  g_assert_true (kabar_store_outbox_complete (fixture->store, provider_files, FALSE, &folder_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (folder_id, ==, 0);
+  g_assert_true (kabar_store_count_messages (fixture->store, fixture->sent, &total, &unread, &error));
+  g_assert_cmpuint (total, ==, 1);
+  operations = kabar_store_list_pending_operations (fixture->store, &error);
+  g_assert_cmpuint (operations->len, ==, 1);
 }
 
 /* The sent folder goes (the user deleted it): the message is still sent,
@@ -470,7 +502,7 @@ test_sent_folder_deleted_meanwhile (Fixture       *fixture,
   entry = get (fixture->store, id);
   g_assert_cmpint (entry->sent_folder_id, ==, 0);
   g_assert_true (kabar_store_outbox_mark_sending (fixture->store, id, &error));
-  g_assert_true (kabar_store_outbox_complete (fixture->store, id, &error));
+  g_assert_true (kabar_store_outbox_complete (fixture->store, id, FALSE, NULL, &error));
   g_assert_no_error (error);
   entries = kabar_store_outbox_list (fixture->store, &error);
   g_assert_cmpuint (entries->len, ==, 0);
@@ -542,6 +574,7 @@ main (int   argc,
   ADD ("/store/outbox/fail-keeps-it-for-the-user", test_fail_keeps_it_for_the_user);
   ADD ("/store/outbox/complete-files-a-seen-copy-in-sent", test_complete_files_a_seen_copy_in_sent);
   ADD ("/store/outbox/complete-without-sent-folder", test_complete_without_sent_folder);
+  ADD ("/store/outbox/complete-finds-sent-folder-later", test_complete_finds_sent_folder_later);
   ADD ("/store/outbox/sent-folder-deleted-meanwhile", test_sent_folder_deleted_meanwhile);
 
   return g_test_run ();
