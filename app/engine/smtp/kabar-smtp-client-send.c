@@ -27,6 +27,37 @@ typedef struct
   gboolean after_cr;
 } Stuffing;
 
+static gsize
+emit (GByteArray   *out,
+      const guint8 *bytes,
+      gsize         n)
+{
+  if (out != NULL)
+    g_byte_array_append (out, bytes, (guint) n);
+  return n;
+}
+
+/* One byte that is a line end, or a "." starting a line. */
+static gsize
+stuff_special (Stuffing   *state,
+               guint8      c,
+               GByteArray *out)
+{
+  if (c == '\r')
+    {
+      state->after_cr = TRUE;
+      state->at_line_start = FALSE;
+      return emit (out, (const guint8 *) "\r", 1);
+    }
+  if (c == '\n')
+    {
+      state->at_line_start = TRUE;
+      return emit (out, (const guint8 *) "\r\n", 2);
+    }
+  state->at_line_start = FALSE;
+  return emit (out, (const guint8 *) "..", 2);
+}
+
 /* Appends data to out (or only counts, when out is NULL) as SMTP carries
  * it: every line end CRLF (a bare LF or a bare CR too: servers that take
  * them as line ends differ on where a line ends, which is how SMTP
@@ -38,45 +69,38 @@ stuff (Stuffing     *state,
        gsize         length,
        GByteArray   *out)
 {
-  guint8 buffer[4];
   gsize total = 0;
+  gsize i = 0;
 
-  for (gsize i = 0; i < length; i++)
+  while (i < length)
     {
-      guint8 c = data[i];
-      gsize n = 0;
+      gsize end;
 
       if (state->after_cr)
         {
+          /* CRLF, or a bare CR made one. */
           state->after_cr = FALSE;
-          buffer[n++] = '\n';
           state->at_line_start = TRUE;
-          if (c == '\n')
-            goto emit;
+          total += emit (out, (const guint8 *) "\n", 1);
+          if (data[i] == '\n')
+            {
+              i++;
+              continue;
+            }
         }
-      if (c == '\r')
+      if (data[i] == '\r' || data[i] == '\n' || (state->at_line_start && data[i] == '.'))
         {
-          buffer[n++] = '\r';
-          state->after_cr = TRUE;
-          state->at_line_start = FALSE;
+          total += stuff_special (state, data[i], out);
+          i++;
+          continue;
         }
-      else if (c == '\n')
-        {
-          buffer[n++] = '\r';
-          buffer[n++] = '\n';
-          state->at_line_start = TRUE;
-        }
-      else
-        {
-          if (state->at_line_start && c == '.')
-            buffer[n++] = '.';
-          buffer[n++] = c;
-          state->at_line_start = FALSE;
-        }
-    emit:
-      if (out != NULL)
-        g_byte_array_append (out, buffer, (guint) n);
-      total += n;
+      /* The rest of the line goes as it is: a byte at a time, this was
+       * most of the cost of sending a large message. */
+      for (end = i + 1; end < length && data[end] != '\r' && data[end] != '\n'; end++)
+        ;
+      total += emit (out, data + i, end - i);
+      state->at_line_start = FALSE;
+      i = end;
     }
   return total;
 }
