@@ -108,6 +108,26 @@ strip_brackets (const char *message_id)
 }
 
 static gboolean
+insert_message (KabarStoreConnection  *connection,
+                gint64                 id,
+                GBytes                *bytes,
+                GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "INSERT INTO outbox_messages (outbox_id, raw) VALUES (?1, ?2)",
+                                    error);
+  gsize size = 0;
+  gconstpointer raw = g_bytes_get_data (bytes, &size);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_blob64 (stmt, 2, raw != NULL ? raw : "", size, SQLITE_STATIC);
+  return kabar_store_statement_run (stmt, error);
+}
+
+static gboolean
 insert_entry (KabarStoreConnection  *connection,
               gpointer               data,
               GError               **error)
@@ -115,27 +135,25 @@ insert_entry (KabarStoreConnection  *connection,
   Addition *addition = data;
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
-                                    "INSERT INTO outbox (message_id, sender, recipients, raw, "
+                                    "INSERT INTO outbox (message_id, sender, recipients, size, "
                                     "  created_at, sent_folder_id) "
                                     "VALUES (?1, ?2, ?3, ?4, ?5, nullif (?6, 0))",
                                     error);
   g_autofree char *message_id = strip_brackets (addition->message_id);
   g_autofree char *recipients = g_strjoinv ("\n", (char **) addition->recipients);
-  gsize size = 0;
-  gconstpointer raw = g_bytes_get_data (addition->raw, &size);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, message_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, addition->sender, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, recipients, -1, SQLITE_STATIC);
-  sqlite3_bind_blob64 (stmt, 4, raw != NULL ? raw : "", size, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_bytes_get_size (addition->raw));
   sqlite3_bind_int64 (stmt, 5, now_unix ());
   sqlite3_bind_int64 (stmt, 6, addition->sent_folder_id);
   if (!kabar_store_statement_run (stmt, error))
     return FALSE;
   addition->id = sqlite3_last_insert_rowid (kabar_store_connection_get_db (connection));
-  return TRUE;
+  return insert_message (connection, addition->id, addition->raw, error);
 }
 
 gint64
@@ -162,7 +180,7 @@ kabar_store_outbox_add (KabarStore          *self,
 /* Reading. */
 
 #define ENTRY_COLUMNS \
-  "id, message_id, sender, recipients, length (raw), state, attempts, next_attempt, " \
+  "id, message_id, sender, recipients, size, state, attempts, next_attempt, " \
   "last_error, created_at, sent_folder_id"
 
 static KabarOutboxEntry *
@@ -272,7 +290,7 @@ read_raw (KabarStoreConnection  *connection,
 {
   Query *query = data;
   g_autoptr(KabarStoreStatement) stmt =
-    kabar_store_connection_prepare (connection, "SELECT raw FROM outbox WHERE id = ?1", error);
+    kabar_store_connection_prepare (connection, "SELECT raw FROM outbox_messages WHERE outbox_id = ?1", error);
   gboolean has_row = FALSE;
 
   if (stmt == NULL)
@@ -556,7 +574,8 @@ read_sent_copy (KabarStoreConnection  *connection,
 {
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
-                                    "SELECT sent_folder_id, raw FROM outbox WHERE id = ?1", error);
+                                    "SELECT o.sent_folder_id, m.raw FROM outbox AS o "
+                                    "JOIN outbox_messages AS m ON m.outbox_id = o.id WHERE o.id = ?1", error);
   gboolean has_row = FALSE;
 
   if (stmt == NULL)

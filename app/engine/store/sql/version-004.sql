@@ -16,8 +16,8 @@ CREATE TABLE outbox (
   -- one a line (no address holds a line break: SMTP could not send it).
   sender          TEXT NOT NULL,
   recipients      TEXT NOT NULL,
-  -- The message as it goes on the wire, CRLF.
-  raw             BLOB NOT NULL,
+  -- The size of the message (in outbox_messages), in bytes.
+  size            INTEGER NOT NULL,
   -- 'sending' is set just before the end of the data goes: a row found in
   -- it at start-up may have been sent, and becomes 'unconfirmed', which is
   -- never sent again unless the user asks.
@@ -37,6 +37,15 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (state, next_attempt, id);
 CREATE INDEX outbox_sent_folder ON outbox (sent_folder_id)
   WHERE sent_folder_id IS NOT NULL;
+
+-- The message as it goes on the wire, CRLF, apart from its state: SQLite
+-- rewrites a row whole, and each change of state (sending, then gone)
+-- rewrote the message with it, twice the size of a 10 MB message in the
+-- write-ahead log at every send.
+CREATE TABLE outbox_messages (
+  outbox_id       INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+  raw             BLOB NOT NULL
+);
 
 -- Every message a POP account downloaded, by the server's UIDL: what not
 -- to download again, and what the server may delete under the account's
