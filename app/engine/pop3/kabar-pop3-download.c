@@ -245,7 +245,8 @@ find_inbox (Download  *download,
 
 /* --- batches ------------------------------------------------------------------------- */
 
-/* One batch: what arrived, then committed on a thread of its own. */
+/* One batch: what arrived, then parsed on a thread and committed on
+ * another, while the next one arrives. */
 typedef struct
 {
   KabarStore       *store;
@@ -270,6 +271,7 @@ batch_free (Batch *batch)
 
       g_free ((char *) message->uidl);
       g_bytes_unref (message->raw);
+      kabar_store_pop_download_clear (message);
     }
   g_array_unref (batch->messages);
   g_clear_error (&batch->refusal);
@@ -308,6 +310,8 @@ on_message (KabarPop3Session *session,
     }
   download.uidl = g_strdup (g_ptr_array_index (arrival->download->uidls, msgno));
   download.raw = g_bytes_ref (message);
+  download.summary = NULL;
+  download.text = NULL;
   g_array_append_val (batch->messages, download);
 }
 
@@ -323,7 +327,7 @@ commit_in_thread (GTask        *task,
   /* Downloaded mail is new to the user: unread, whatever the server
    * thinks (POP has no flags). */
   if (!kabar_store_pop_add_messages (batch->store, batch->folder_id,
-                                     (const KabarPopDownload *) (gpointer) batch->messages->data,
+                                     (KabarPopDownload *) (gpointer) batch->messages->data,
                                      batch->messages->len, 0,
                                      g_get_real_time () / G_USEC_PER_SEC, &error))
     {
@@ -419,15 +423,91 @@ retrieve_batch (Download  *download,
   return g_steal_pointer (&batch);
 }
 
-/* Each batch is committed while the next one arrives; a failure stops
- * the download after the batch before it is committed. */
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Batch *batch = task_data;
+
+  kabar_store_pop_prepare ((KabarPopDownload *) (gpointer) batch->messages->data,
+                           batch->messages->len);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The batch stays the caller's: it waits for the parse before handing
+ * the batch on. */
+static void
+parse_async (Batch         *batch,
+             GAsyncResult **slot)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, kabar_sync_wait_done, slot);
+
+  g_task_set_source_tag (task, parse_async);
+  g_task_set_task_data (task, batch, NULL);
+  g_task_run_in_thread (task, parse_in_thread);
+}
+
+/* The batches on their way: one parsed (*parsing, its result in
+ * *parse_slot) while the one before it is committed (*commit). */
+typedef struct
+{
+  Batch        *parsing;
+  GAsyncResult *parse_slot;
+  GAsyncResult *commit;
+  gboolean      committing;
+  GError       *refusal;
+} Pipeline;
+
+/* The parsed batch goes on to be committed, once the commit before it
+ * is done. */
+static gboolean
+hand_over (Download  *download,
+           Pipeline  *pipeline,
+           GError   **error)
+{
+  Batch *batch = g_steal_pointer (&pipeline->parsing);
+  g_autoptr(GAsyncResult) parsed = NULL;
+
+  if (batch == NULL)
+    return TRUE;
+  parsed = kabar_sync_wait (&pipeline->parse_slot);
+  if (!wait_commit (&pipeline->commit, &pipeline->committing, error))
+    {
+      batch_free (batch);
+      return FALSE;
+    }
+  download->result.downloaded += batch->messages->len;
+  download->result.skipped += batch->skipped;
+  if (pipeline->refusal == NULL && batch->refusal != NULL)
+    pipeline->refusal = g_steal_pointer (&batch->refusal);
+  commit_async (download, batch, &pipeline->commit);
+  pipeline->committing = TRUE;
+  return TRUE;
+}
+
+/* What is on its way is stored, whatever ended the download: what
+ * arrived before a cut is worth keeping. */
+static gboolean
+drain (Download  *download,
+       Pipeline  *pipeline,
+       GError   **error)
+{
+  gboolean handed = hand_over (download, pipeline, error);
+
+  return wait_commit (&pipeline->commit, &pipeline->committing, handed ? error : NULL)
+         && handed;
+}
+
+/* Three stages at once: a batch arrives while the one before it is parsed
+ * and the one before that committed; a failure stops the download once
+ * what arrived is stored. */
 static gboolean
 download_new (Download  *download,
               GError   **error)
 {
-  GAsyncResult *commit = NULL;
-  gboolean committing = FALSE;
-  GError *refusal = NULL;
+  Pipeline pipeline = { NULL };
   guint next = 0;
 
   while (next < download->wanted->len)
@@ -436,39 +516,36 @@ download_new (Download  *download,
       GError *retrieve_error = NULL;
       Batch *batch = retrieve_batch (download, next, n, &retrieve_error);
 
-      if (!wait_commit (&commit, &committing, error))
+      if (!hand_over (download, &pipeline, error))
         {
           g_clear_pointer (&batch, batch_free);
           g_clear_error (&retrieve_error);
-          g_clear_error (&refusal);
+          drain (download, &pipeline, NULL);
+          g_clear_error (&pipeline.refusal);
           return FALSE;
         }
       if (batch != NULL)
         {
-          download->result.downloaded += batch->messages->len;
-          download->result.skipped += batch->skipped;
-          if (refusal == NULL && batch->refusal != NULL)
-            refusal = g_steal_pointer (&batch->refusal);
-          commit_async (download, batch, &commit);
-          committing = TRUE;
+          pipeline.parsing = batch;
+          parse_async (batch, &pipeline.parse_slot);
         }
       if (retrieve_error != NULL)
         {
-          wait_commit (&commit, &committing, NULL);
-          g_clear_error (&refusal);
+          drain (download, &pipeline, NULL);
+          g_clear_error (&pipeline.refusal);
           g_propagate_error (error, retrieve_error);
           return FALSE;
         }
       next += n;
     }
-  if (!wait_commit (&commit, &committing, error))
+  if (!drain (download, &pipeline, error))
     {
-      g_clear_error (&refusal);
+      g_clear_error (&pipeline.refusal);
       return FALSE;
     }
-  if (refusal != NULL)
+  if (pipeline.refusal != NULL)
     {
-      g_propagate_error (error, refusal);
+      g_propagate_error (error, pipeline.refusal);
       return FALSE;
     }
   return TRUE;

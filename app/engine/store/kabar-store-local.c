@@ -446,12 +446,14 @@ kabar_store_complete_pending_locally (KabarStore  *self,
 
 /* POP bookkeeping. */
 
+/* What the transaction writes of one message; the summary and text are
+ * the download's. */
 typedef struct
 {
   gint64 folder_id;
   const char *uidl;
   GBytes *raw;
-  char *text;
+  const char *text;
   KabarMessageFlags flags;
   KabarMessageSummary *summary;
   gint64 message_id;
@@ -575,18 +577,6 @@ add_pop_messages (KabarStoreConnection  *connection,
   return TRUE;
 }
 
-static void
-clear_additions (PopAddition *additions,
-                 guint        n)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      g_clear_pointer (&additions[i].summary, kabar_message_summary_free);
-      g_free (additions[i].text);
-    }
-  g_free (additions);
-}
-
 /* The messages are safe once stored; the index is not worth failing the
  * download for: what is left unindexed is indexed by the next call. */
 static void
@@ -599,16 +589,37 @@ index_downloads (KabarStore *self,
     g_warning ("Downloaded mail stays out of the search index for now: %s", error->message);
 }
 
-gboolean
-kabar_store_pop_add_messages (KabarStore             *self,
-                              gint64                  folder_id,
-                              const KabarPopDownload *messages,
-                              guint                   n,
-                              KabarMessageFlags       flags,
-                              gint64                  internal_date,
-                              GError                **error)
+void
+kabar_store_pop_prepare (KabarPopDownload *messages,
+                         guint             n)
 {
-  PopBatch batch = { g_new0 (PopAddition, n), n };
+  g_return_if_fail (messages != NULL || n == 0);
+
+  for (guint i = 0; i < n; i++)
+    if (messages[i].summary == NULL)
+      /* One parse for both. */
+      messages[i].summary = kabar_store_parse_raw (messages[i].raw, LOCAL_BODY_TEXT_MAX,
+                                                   &messages[i].text);
+}
+
+void
+kabar_store_pop_download_clear (KabarPopDownload *message)
+{
+  g_clear_pointer (&message->summary, kabar_message_summary_free);
+  g_clear_pointer (&message->text, g_free);
+}
+
+gboolean
+kabar_store_pop_add_messages (KabarStore       *self,
+                              gint64            folder_id,
+                              KabarPopDownload *messages,
+                              guint             n,
+                              KabarMessageFlags flags,
+                              gint64            internal_date,
+                              GError          **error)
+{
+  g_autofree PopAddition *additions = g_new0 (PopAddition, n);
+  PopBatch batch = { additions, n };
   gboolean stored;
 
   g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
@@ -616,25 +627,22 @@ kabar_store_pop_add_messages (KabarStore             *self,
 
   /* Parsed before the writer is taken: the other writers need not wait
    * for GMime. */
+  kabar_store_pop_prepare (messages, n);
   for (guint i = 0; i < n; i++)
     {
-      PopAddition *addition = &batch.additions[i];
-
       g_return_val_if_fail (messages[i].uidl != NULL && messages[i].raw != NULL, FALSE);
-      addition->folder_id = folder_id;
-      addition->uidl = messages[i].uidl;
-      addition->raw = messages[i].raw;
-      addition->flags = flags;
-      /* One parse for both: it is most of the cost of a download. */
-      addition->summary = kabar_store_parse_raw (messages[i].raw, LOCAL_BODY_TEXT_MAX,
-                                                 &addition->text);
-      addition->summary->internal_date = internal_date;
+      additions[i].folder_id = folder_id;
+      additions[i].uidl = messages[i].uidl;
+      additions[i].raw = messages[i].raw;
+      additions[i].flags = flags;
+      additions[i].summary = messages[i].summary;
+      additions[i].summary->internal_date = internal_date;
+      additions[i].text = messages[i].text;
     }
   /* One flush for the batch: a flush a message would make a large
    * mailbox far slower to download than the server is to send it. */
   stored = n == 0 || kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, add_pop_messages,
                                         &batch, error);
-  clear_additions (batch.additions, n);
   if (stored && n > 0)
     index_downloads (self, n);
   return stored;
@@ -649,12 +657,15 @@ kabar_store_pop_add_message (KabarStore          *self,
                              gint64               internal_date,
                              GError             **error)
 {
-  KabarPopDownload message = { uidl, raw };
+  KabarPopDownload message = { uidl, raw, NULL, NULL };
+  gboolean stored;
 
   g_return_val_if_fail (uidl != NULL, FALSE);
   g_return_val_if_fail (raw != NULL, FALSE);
 
-  return kabar_store_pop_add_messages (self, folder_id, &message, 1, flags, internal_date, error);
+  stored = kabar_store_pop_add_messages (self, folder_id, &message, 1, flags, internal_date, error);
+  kabar_store_pop_download_clear (&message);
+  return stored;
 }
 
 typedef struct

@@ -67,18 +67,31 @@ gboolean   kabar_store_pop_add_message          (KabarStore                 *sel
                                                  KabarMessageFlags           flags,
                                                  gint64                      internal_date,
                                                  GError                    **error);
-/* One downloaded message of a batch. */
+/* One downloaded message of a batch. summary and text are what
+ * kabar_store_pop_prepare() read of raw, NULL before; the caller frees
+ * them with kabar_store_pop_download_clear(). */
 typedef struct
 {
-  const char *uidl;
-  GBytes     *raw;
+  const char          *uidl;
+  GBytes              *raw;
+  KabarMessageSummary *summary;
+  char                *text;
 } KabarPopDownload;
 
+/* Reads each message's envelope and its text for the search index (a
+ * GMime parse each, most of the cost of storing a download), on any
+ * thread and without the store: a download parses a batch while the one
+ * before it is written. */
+void       kabar_store_pop_prepare              (KabarPopDownload           *messages,
+                                                 guint                       n);
+void       kabar_store_pop_download_clear       (KabarPopDownload           *message);
+
 /* kabar_store_pop_add_message() for n messages in one transaction, flushed
- * to disk once: all of them are stored, with their UIDLs, or none. */
+ * to disk once: all of them are stored, with their UIDLs, or none. Those
+ * not prepared yet are prepared first. */
 gboolean   kabar_store_pop_add_messages         (KabarStore                 *self,
                                                  gint64                      folder_id,
-                                                 const KabarPopDownload     *messages,
+                                                 KabarPopDownload           *messages,
                                                  guint                       n,
                                                  KabarMessageFlags           flags,
                                                  gint64                      internal_date,
