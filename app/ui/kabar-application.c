@@ -13,6 +13,7 @@
 #include "kabar-account-manager.h"
 #include "kabar-application.h"
 #include "kabar-mail-service.h"
+#include "kabar-message-window.h"
 #include "kabar-window.h"
 
 struct _KabarApplication
@@ -36,7 +37,9 @@ kabar_application_new (void)
 {
   return g_object_new (KABAR_TYPE_APPLICATION,
                        "application-id", KABAR_APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* `kabar FILE.eml`, and .eml files opened from the file
+                        * manager. */
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/kabar/Kabar",
                        NULL);
 }
@@ -222,6 +225,32 @@ kabar_application_activate (GApplication *app)
     self->present_when_loaded = TRUE;
 }
 
+/* Each file in a window of its own, without the main window: someone
+ * who opened a saved message wants to read that message. */
+static void
+kabar_application_open (GApplication  *app,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      KabarMessageWindow *window;
+
+      /* The desktop file also takes mailto: links; until the composer
+       * comes they open Kabar itself. */
+      if (g_file_has_uri_scheme (files[i], "mailto"))
+        {
+          g_application_activate (app);
+          continue;
+        }
+      window = kabar_message_window_new (GTK_APPLICATION (app));
+
+      kabar_message_window_open (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
 static void
 kabar_application_about_action (GSimpleAction *action,
                                 GVariant      *parameter,
@@ -323,6 +352,7 @@ kabar_application_class_init (KabarApplicationClass *klass)
   object_class->finalize = kabar_application_finalize;
 
   app_class->activate = kabar_application_activate;
+  app_class->open = kabar_application_open;
   app_class->startup = kabar_application_startup;
   app_class->shutdown = kabar_application_shutdown;
   app_class->handle_local_options = kabar_application_handle_local_options;

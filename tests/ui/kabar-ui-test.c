@@ -36,6 +36,18 @@ bind_build_translations (void)
   textdomain (GETTEXT_PACKAGE);
 }
 
+/* The sanitizer build draws without GL (GDK_DEBUG=gl-disable, see
+ * tests/meson.build). WebKit's GPU renderer would then try GL anyway and
+ * warn that it cannot; without GL the CPU renderer is the one to use. */
+static void
+match_webkit_to_gdk_gl (void)
+{
+  const char *gdk_debug = g_getenv ("GDK_DEBUG");
+
+  if (gdk_debug != NULL && strstr (gdk_debug, "gl-disable") != NULL)
+    g_setenv ("WEBKIT_DISABLE_DMABUF_RENDERER", "1", TRUE);
+}
+
 void
 kabar_ui_test_init (int    *argc,
                     char ***argv)
@@ -43,6 +55,7 @@ kabar_ui_test_init (int    *argc,
   /* The language comes from the environment, as for a user: the meson test
    * sets LANG and LANGUAGE. */
   setlocale (LC_ALL, "");
+  match_webkit_to_gdk_gl ();
   bind_build_translations ();
   g_test_init (argc, argv, NULL);
   gtk_init ();
@@ -188,11 +201,11 @@ screenshot_path (const char *name)
   return g_build_filename (dir, file, NULL);
 }
 
-/* Renders the widget the way GTK paints it on screen and saves it as
- * BUILD_ROOT/screenshots/NAME-LANGUAGE.png. */
-GdkTexture *
-kabar_ui_test_screenshot (GtkWidget  *widget,
-                          const char *name)
+static GdkTexture *
+render_and_save (GtkWidget  *widget,
+                 const char *name,
+                 GtkWidget  *inset,
+                 GdkTexture *inset_texture)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
@@ -204,6 +217,21 @@ kabar_ui_test_screenshot (GtkWidget  *widget,
   GdkTexture *texture;
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  if (inset != NULL)
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (inset, widget, &bounds));
+      /* A window's picture includes its shadow; its coordinates do not. */
+      if (GTK_IS_NATIVE (widget))
+        {
+          double x, y;
+
+          gtk_native_get_surface_transform (GTK_NATIVE (widget), &x, &y);
+          graphene_rect_offset (&bounds, x, y);
+        }
+      gtk_snapshot_append_texture (snapshot, inset_texture, &bounds);
+    }
   node = gtk_snapshot_to_node (snapshot);
   g_assert_nonnull (node);
 
@@ -211,6 +239,27 @@ kabar_ui_test_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
   return texture;
+}
+
+/* Renders the widget the way GTK paints it on screen and saves it as
+ * BUILD_ROOT/screenshots/NAME-LANGUAGE.png. */
+GdkTexture *
+kabar_ui_test_screenshot (GtkWidget  *widget,
+                          const char *name)
+{
+  return render_and_save (widget, name, NULL, NULL);
+}
+
+GdkTexture *
+kabar_ui_test_screenshot_with_inset (GtkWidget  *widget,
+                                     const char *name,
+                                     GtkWidget  *inset,
+                                     GdkTexture *inset_texture)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (inset), NULL);
+  g_return_val_if_fail (GDK_IS_TEXTURE (inset_texture), NULL);
+
+  return render_and_save (widget, name, inset, inset_texture);
 }
 
 guint

@@ -34,6 +34,13 @@ GtkWidget  *kabar_ui_test_find_label         (GtkWidget              *root,
                                               const char             *text);
 GdkTexture *kabar_ui_test_screenshot         (GtkWidget              *widget,
                                               const char             *name);
+/* The same with inset_texture drawn over inset, a widget under widget:
+ * for what paints outside GTK's own rendering (a web view's page, taken
+ * with webkit_web_view_get_snapshot()). */
+GdkTexture *kabar_ui_test_screenshot_with_inset (GtkWidget           *widget,
+                                                 const char          *name,
+                                                 GtkWidget           *inset,
+                                                 GdkTexture          *inset_texture);
 guint       kabar_ui_test_count_colours      (GdkTexture             *texture);
 
 G_END_DECLS
