@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kabar-message-files.h"
@@ -55,15 +56,48 @@ kabar_message_files_write_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* A file the user asked for and did not get must not fail in silence:
+ * they would think they have it. The error names the file and why. */
+static void
+show_failure (GtkWindow    *window,
+              const char   *heading,
+              const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (window, heading, error->message);
+
+  g_debug ("%s: %s", heading, error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The window to show a failure over, held until the work is done. */
+static GtkWindow *
+ref_window (GtkWidget *widget)
+{
+  GtkRoot *root = widget != NULL ? gtk_widget_get_root (widget) : NULL;
+
+  return GTK_IS_WINDOW (root) ? g_object_ref (GTK_WINDOW (root)) : NULL;
+}
+
+static GtkWindow *
+ref_chooser_window (GtkNativeDialog *chooser)
+{
+  GtkWindow *window = gtk_native_dialog_get_transient_for (chooser);
+
+  return window != NULL ? g_object_ref (window) : NULL;
+}
+
+/* user_data: the window (a reference), or NULL. */
 static void
 on_written (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
+  g_autoptr(GtkWindow) window = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!kabar_message_files_write_finish (result, &error))
-    g_warning ("%s", error->message);
+    show_failure (window, _("Could Not Save"), error);
 }
 
 /* --- choosing where ----------------------------------------------------------------------- */
@@ -99,7 +133,7 @@ on_message_file_chosen (GtkNativeDialog *chooser,
 
       kabar_message_files_write_async (NULL, kabar_message_files_save_message,
                                        kabar_message_display_get_raw (chooser_display (chooser)),
-                                       file, NULL, on_written, NULL);
+                                       file, NULL, on_written, ref_chooser_window (chooser));
     }
   g_object_unref (chooser);
 }
@@ -154,9 +188,9 @@ on_attachment_file_chosen (GtkNativeDialog *chooser,
 
       if (bytes != NULL)
         kabar_message_files_write_async (NULL, kabar_message_files_save_attachment, bytes, file, NULL,
-                                         on_written, NULL);
+                                         on_written, ref_chooser_window (chooser));
       else
-        g_warning ("%s", error->message);
+        show_failure (gtk_native_dialog_get_transient_for (chooser), _("Could Not Save"), error);
     }
   g_object_unref (chooser);
 }
@@ -264,7 +298,8 @@ on_folder_chosen (GtkNativeDialog *chooser,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       SaveAll *save = g_new0 (SaveAll, 1);
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, NULL);
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, ref_chooser_window (chooser));
+      g_autoptr(GError) unreadable = NULL;
 
       save->folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       save->names = g_ptr_array_new_with_free_func (g_free);
@@ -272,8 +307,10 @@ on_folder_chosen (GtkNativeDialog *chooser,
       for (guint i = 0; i < attachments->len; i++)
         {
           KabarDisplayAttachment *attachment = g_ptr_array_index (attachments, i);
-          GBytes *bytes = kabar_message_display_dup_attachment_data (display, i, NULL);
+          GBytes *bytes = kabar_message_display_dup_attachment_data (display, i,
+                                                                     unreadable == NULL ? &unreadable : NULL);
 
+          /* The others are still saved; the user hears which was not. */
           if (bytes == NULL)
             continue;
           g_ptr_array_add (save->names, g_strdup (attachment->file_name));
@@ -282,6 +319,8 @@ on_folder_chosen (GtkNativeDialog *chooser,
       g_task_set_source_tag (task, kabar_message_files_save_all);
       g_task_set_task_data (task, save, (GDestroyNotify) save_all_free);
       g_task_run_in_thread (task, save_all_thread);
+      if (unreadable != NULL)
+        show_failure (gtk_native_dialog_get_transient_for (chooser), _("Could Not Save"), unreadable);
     }
   g_object_unref (chooser);
 }
@@ -309,6 +348,7 @@ typedef struct
   char       *name;
   GBytes     *bytes;
   GdkDisplay *gdk_display;
+  GtkWindow  *window;
 } OpenCopy;
 
 static void
@@ -318,6 +358,7 @@ open_copy_free (OpenCopy *copy)
   g_free (copy->name);
   g_bytes_unref (copy->bytes);
   g_object_unref (copy->gdk_display);
+  g_clear_object (&copy->window);
   g_free (copy);
 }
 
@@ -348,15 +389,17 @@ write_copy_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&path), g_free);
 }
 
+/* user_data: the window (a reference), or NULL. */
 static void
 on_launched (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
+  g_autoptr(GtkWindow) window = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!g_app_info_launch_default_for_uri_finish (result, &error))
-    g_warning ("Could not open the attachment: %s", error->message);
+    show_failure (window, _("Could Not Open Attachment"), error);
 }
 
 static void
@@ -372,14 +415,15 @@ on_copy_written (GObject      *source,
 
   if (path == NULL)
     {
-      g_warning ("Could not open the attachment %s: %s", copy->name, error->message);
+      show_failure (copy->window, _("Could Not Open Attachment"), error);
       return;
     }
   if (open_directory == NULL)
     open_directory = g_strdup (copy->directory);
   uri = g_filename_to_uri (path, NULL, NULL);
   context = gdk_display_get_app_launch_context (copy->gdk_display);
-  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), NULL, on_launched, NULL);
+  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), NULL, on_launched,
+                                           copy->window != NULL ? g_object_ref (copy->window) : NULL);
 }
 
 void
@@ -398,10 +442,13 @@ kabar_message_files_open_attachment (GtkWidget           *parent,
   bytes = kabar_message_display_dup_attachment_data (display, index, &error);
   if (bytes == NULL)
     {
-      g_warning ("%s", error->message);
+      g_autoptr(GtkWindow) window = ref_window (parent);
+
+      show_failure (window, _("Could Not Open Attachment"), error);
       return;
     }
   copy = g_new0 (OpenCopy, 1);
+  copy->window = ref_window (parent);
   copy->directory = g_strdup (open_directory);
   copy->name = g_strdup (attachment->file_name);
   copy->bytes = bytes;

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "kabar-display-private.h"
@@ -159,6 +160,7 @@ format_time (const char *value,
              const char *params)
 {
   int year, month, day, hour = 0, minute = 0, second = 0;
+  g_autofree char *written = NULL;
   g_autofree char *tzid = get_param (params, "TZID");
   g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) time = NULL;
@@ -169,7 +171,11 @@ format_time (const char *value,
       || !read_digits (value + 6, 2, &day))
     return g_strdup (value);
   if (length == 8)
-    return g_strdup_printf ("%04d-%02d-%02d (all day)", year, month, day);
+    {
+      written = g_strdup_printf ("%04d-%02d-%02d", year, month, day);
+      /* Translators: %s is a date, 2026-11-22, of an event that lasts all day. */
+      return g_strdup_printf (_("%s (all day)"), written);
+    }
   if (length < 15 || value[8] != 'T' || !read_digits (value + 9, 2, &hour)
       || !read_digits (value + 11, 2, &minute) || !read_digits (value + 13, 2, &second))
     return g_strdup (value);
@@ -178,8 +184,20 @@ format_time (const char *value,
   else if (tzid != NULL)
     zone = g_time_zone_new_identifier (tzid);
   if (zone == NULL)
-    return g_strdup_printf ("%04d-%02d-%02d %02d:%02d (local time%s%s)", year, month, day, hour,
-                            minute, tzid != NULL ? " of " : "", tzid != NULL ? tzid : "");
+    {
+      written = g_strdup_printf ("%04d-%02d-%02d %02d:%02d", year, month, day, hour, minute);
+      if (tzid == NULL)
+        {
+          /* Translators: %s is a date and time, 2026-11-22 09:30, that the
+           * event's calendar gives in no time zone: it holds wherever the
+           * reader is. */
+          return g_strdup_printf (_("%s (local time)"), written);
+        }
+      /* Translators: the first %s is a date and time, 2026-11-22 09:30, the
+       * second the name of a time zone Kabar does not know, as the sender's
+       * calendar wrote it. */
+      return g_strdup_printf (_("%s (local time of %s)"), written, tzid);
+    }
   time = g_date_time_new (zone, year, month, day, hour, minute, second);
   if (time == NULL)
     return g_strdup (value);
@@ -235,7 +253,9 @@ append_row (GString    *html,
   if (value == NULL || *value == '\0')
     return;
   lines = g_strsplit (value, "\n", -1);
-  g_string_append_printf (html, "<dt>%s</dt><dd>", label);
+  g_string_append (html, "<dt>");
+  kabar_display_append_escaped (html, label, -1);
+  g_string_append (html, "</dt><dd>");
   for (guint i = 0; lines[i] != NULL; i++)
     {
       if (i > 0)
@@ -246,21 +266,37 @@ append_row (GString    *html,
 }
 
 static void
+append_paragraph (GString    *html,
+                  const char *text)
+{
+  g_string_append (html, "<p>");
+  kabar_display_append_escaped (html, text, -1);
+  g_string_append (html, "</p>");
+}
+
+static void
 append_event (GString     *html,
               const Event *event,
               const char  *method)
 {
   g_string_append (html, "<div class=\"kabar-event\">");
   if (method != NULL && g_ascii_strcasecmp (method, "CANCEL") == 0)
-    g_string_append (html, "<p>This event was cancelled.</p>");
+    append_paragraph (html, _("This event was cancelled."));
   else if (method != NULL && g_ascii_strcasecmp (method, "REQUEST") == 0)
-    g_string_append (html, "<p>An invitation to an event.</p>");
+    append_paragraph (html, _("An invitation to an event."));
   g_string_append (html, "<dl>");
-  append_row (html, "Event", event->summary != NULL ? event->summary : "(no title)");
-  append_row (html, "Starts", event->start);
-  append_row (html, "Ends", event->end);
-  append_row (html, "Where", event->location);
-  append_row (html, "Organizer", event->organizer);
+  /* Translators: the labels of a calendar event's summary in a message:
+   * its title, when it starts and ends, its place, who invites. */
+  append_row (html, C_("calendar event", "Event"),
+              /* Translators: in place of a calendar event's title, when
+               * it has none. */
+              event->summary != NULL ? event->summary : _("(no title)"));
+  append_row (html, C_("calendar event", "Starts"), event->start);
+  append_row (html, C_("calendar event", "Ends"), event->end);
+  /* Translators: the place of a calendar event. */
+  append_row (html, C_("calendar event", "Where"), event->location);
+  /* Translators: who sends the invitation to a calendar event. */
+  append_row (html, C_("calendar event", "Organizer"), event->organizer);
   g_string_append (html, "</dl></div>");
 }
 
@@ -304,5 +340,9 @@ kabar_display_calendar_to_html (GString    *html,
     }
   event_clear (&event);
   if (n_events == 0)
-    g_string_append (html, "<div class=\"kabar-event\"><p>A calendar with no event.</p></div>");
+    {
+      g_string_append (html, "<div class=\"kabar-event\">");
+      append_paragraph (html, _("A calendar with no event."));
+      g_string_append (html, "</div>");
+    }
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "kabar-display-private.h"
@@ -21,22 +22,22 @@ static const struct
   const char *detail;   /* the status's subject.detail */
   const char *text;
 } status_texts[] = {
-  { "1.1", "The address does not exist." },
-  { "1.2", "The recipient's domain does not exist or takes no mail." },
-  { "1.3", "The address is not written correctly." },
-  { "1.6", "The recipient has moved and left no forwarding address." },
-  { "1.10", "The recipient's domain accepts no mail." },
-  { "2.1", "The mailbox is disabled and takes no mail." },
-  { "2.2", "The recipient's mailbox is full." },
-  { "2.3", "The message is larger than the mailbox accepts." },
-  { "3.4", "The message is too large for the recipient's server." },
-  { "4.1", "The recipient's server did not answer." },
-  { "4.2", "The connection to the recipient's server broke off." },
-  { "4.4", "No way was found to reach the recipient's server." },
-  { "4.7", "The message could not be delivered in time and was given up." },
-  { "5.3", "The message had too many recipients." },
-  { "7.1", "The recipient's server refused the message (often as spam or by its policy)." },
-  { "7.26", "The message failed the recipient's sender authentication checks." },
+  { "1.1", N_("The address does not exist.") },
+  { "1.2", N_("The recipient's domain does not exist or takes no mail.") },
+  { "1.3", N_("The address is not written correctly.") },
+  { "1.6", N_("The recipient has moved and left no forwarding address.") },
+  { "1.10", N_("The recipient's domain accepts no mail.") },
+  { "2.1", N_("The mailbox is disabled and takes no mail.") },
+  { "2.2", N_("The recipient's mailbox is full.") },
+  { "2.3", N_("The message is larger than the mailbox accepts.") },
+  { "3.4", N_("The message is too large for the recipient's server.") },
+  { "4.1", N_("The recipient's server did not answer.") },
+  { "4.2", N_("The connection to the recipient's server broke off.") },
+  { "4.4", N_("No way was found to reach the recipient's server.") },
+  { "4.7", N_("The message could not be delivered in time and was given up.") },
+  { "5.3", N_("The message had too many recipients.") },
+  { "7.1", N_("The recipient's server refused the message (often as spam or by its policy).") },
+  { "7.26", N_("The message failed the recipient's sender authentication checks.") },
 };
 
 typedef struct
@@ -121,16 +122,16 @@ static const char *
 action_text (const char *action)
 {
   if (g_ascii_strcasecmp (action, "failed") == 0)
-    return "The message could not be delivered to this recipient.";
+    return _("The message could not be delivered to this recipient.");
   if (g_ascii_strcasecmp (action, "delayed") == 0)
-    return "The message has not been delivered yet; the server keeps trying.";
+    return _("The message has not been delivered yet; the server keeps trying.");
   if (g_ascii_strcasecmp (action, "delivered") == 0)
-    return "The message was delivered.";
+    return _("The message was delivered.");
   if (g_ascii_strcasecmp (action, "relayed") == 0)
-    return "The message was passed on to a server that sends no reports.";
+    return _("The message was passed on to a server that sends no reports.");
   if (g_ascii_strcasecmp (action, "expanded") == 0)
-    return "The message was delivered to the members of a list.";
-  return "The report says nothing Kabar knows about this recipient's delivery.";
+    return _("The message was delivered to the members of a list.");
+  return _("The report says nothing Kabar knows about this recipient's delivery.");
 }
 
 /* "5.1.1": what the code means in words. */
@@ -142,10 +143,12 @@ status_text (const char *status)
 
   switch (status[0])
     {
-    case '2': general = "Success."; break;
-    case '4': general = "A temporary failure: the sending server may try again."; break;
-    case '5': general = "A permanent failure: the message will not be delivered."; break;
-    default: return g_strdup ("A status Kabar does not know.");
+    /* Translators: what a delivery status code says in general; a
+     * sentence on its particular meaning may follow. */
+    case '2': general = _("Success."); break;
+    case '4': general = _("A temporary failure: the sending server may try again."); break;
+    case '5': general = _("A permanent failure: the message will not be delivered."); break;
+    default: return g_strdup (_("A status Kabar does not know."));
     }
   if (detail != NULL)
     for (gsize i = 0; i < G_N_ELEMENTS (status_texts); i++)
@@ -154,7 +157,7 @@ status_text (const char *status)
 
         if (strncmp (detail + 1, status_texts[i].detail, length) == 0
             && !g_ascii_isdigit (detail[1 + length]))
-          return g_strdup_printf ("%s %s", general, status_texts[i].text);
+          return g_strdup_printf ("%s %s", general, _(status_texts[i].text));
       }
   return g_strdup (general);
 }
@@ -165,8 +168,13 @@ append_paragraph (GString    *html,
                   const char *text)
 {
   g_string_append (html, "<p>");
+  /* A translated label is text like any other. */
   if (label != NULL)
-    g_string_append_printf (html, "<b>%s</b> ", label);
+    {
+      g_string_append (html, "<b>");
+      kabar_display_append_escaped (html, label, -1);
+      g_string_append (html, "</b> ");
+    }
   kabar_display_append_escaped (html, text, -1);
   g_string_append (html, "</p>");
 }
@@ -183,21 +191,31 @@ append_recipient (GString    *html,
   g_autofree char *action_class = g_ascii_strdown (action != NULL ? action : "unknown", -1);
 
   if (recipient == NULL)
-    recipient = original != NULL ? original : "(recipient not named)";
+    recipient = original != NULL ? original : _("(recipient not named)");
   g_strcanon (action_class, "abcdefghijklmnopqrstuvwxyz", '-');
   g_string_append_printf (html, "<div class=\"kabar-recipient kabar-%s\">", action_class);
-  append_paragraph (html, "Recipient:", recipient);
-  append_paragraph (html, "Action:", action != NULL ? action : "(none)");
+  /* Translators: a label in a delivery report, before the address the
+   * message was sent to. */
+  append_paragraph (html, _("Recipient:"), recipient);
+  /* Translators: a label in a delivery report, before what the server did
+   * with the message, in the server's own word ("failed", "delayed"). */
+  append_paragraph (html, _("Action:"), action != NULL ? action : _("(none)"));
   append_paragraph (html, NULL, action_text (action != NULL ? action : ""));
   if (status != NULL)
     {
       g_autofree char *text = status_text (status);
       g_autofree char *line = g_strdup_printf ("%s: %s", status, text);
 
-      append_paragraph (html, "Status:", line);
+      /* Translators: a label in a delivery report, before a status code
+       * such as "5.1.1" and what it means. */
+      append_paragraph (html, _("Status:"), line);
     }
   if (diagnostic != NULL)
-    append_paragraph (html, "The server said:", diagnostic);
+    {
+      /* Translators: a label in a delivery report, before the
+       * recipient's server's own words. */
+      append_paragraph (html, _("The server said:"), diagnostic);
+    }
   g_string_append (html, "</div>");
 }
 
@@ -219,5 +237,5 @@ kabar_display_delivery_status_to_html (GString    *html,
         }
     }
   if (shown == 0)
-    append_paragraph (html, NULL, "The delivery report names no recipient.");
+    append_paragraph (html, NULL, _("The delivery report names no recipient."));
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "kabar-display-private.h"
@@ -280,8 +281,14 @@ emit_quote (GString    *html,
   gboolean fold = level == 1 && end - start > FOLD_LINES;
 
   if (fold)
-    g_string_append_printf (html, "<details class=\"kabar-quote-fold\"><summary data-kabar-lines=\"%u\">"
-                            "%u quoted lines</summary>", end - start, end - start);
+    {
+      g_string_append_printf (html, "<details class=\"kabar-quote-fold\"><summary data-kabar-lines=\"%u\">",
+                              end - start);
+      /* Translators: the button that unfolds a long quote in a message. */
+      g_string_append_printf (html, g_dngettext (GETTEXT_PACKAGE, "%u quoted line", "%u quoted lines", end - start),
+                              end - start);
+      g_string_append (html, "</summary>");
+    }
   g_string_append_printf (html, "<blockquote class=\"kabar-quote\" data-kabar-level=\"%u\">", level);
   emit_lines (html, lines, start, end, level);
   g_string_append (html, "</blockquote>");

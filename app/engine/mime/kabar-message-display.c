@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "kabar-display-private.h"
@@ -377,6 +378,28 @@ note_structure (KabarMessageDisplay *self,
 
 /* --- attachments ----------------------------------------------------------------------- */
 
+/* What an attachment without a name of its own is saved under. */
+static const char *
+fallback_file_name (const char *type)
+{
+  if (g_str_has_prefix (type, "image/"))
+    {
+      /* Translators: the file name of an image sent without one. */
+      return _("image");
+    }
+  if (g_str_equal (type, "text/calendar"))
+    {
+      /* Translators: the file name of a calendar invitation sent without
+       * one; keep ".ics", which calendars look for. */
+      return _("invitation.ics");
+    }
+  /* Outlook's own name for what it sends: people know it by that name. */
+  if (g_str_equal (type, "application/ms-tnef"))
+    return "winmail.dat";
+  /* Translators: the file name of an attachment sent without one. */
+  return _("attachment");
+}
+
 static Attachment *
 add_attachment (KabarMessageDisplay *self,
                 GMimePart           *part,
@@ -384,10 +407,7 @@ add_attachment (KabarMessageDisplay *self,
                 gboolean             is_inline)
 {
   Attachment *attachment = g_new0 (Attachment, 1);
-  const char *fallback = g_str_has_prefix (type, "image/") ? "image"
-                         : g_str_equal (type, "text/calendar") ? "invitation.ics"
-                         : g_str_equal (type, "application/ms-tnef") ? "winmail.dat"
-                         : "attachment";
+  const char *fallback = fallback_file_name (type);
 
   attachment->part = g_object_ref (part);
   attachment->public.file_name = safe_file_name (g_mime_part_get_filename (part), fallback);
@@ -412,7 +432,7 @@ add_uu_files (KabarMessageDisplay *self,
       g_autofree char *mime_type = g_content_type_get_mime_type (guessed);
 
       attachment->data = g_bytes_ref (file->data);
-      attachment->public.file_name = safe_file_name (file->file_name, "attachment");
+      attachment->public.file_name = safe_file_name (file->file_name, _("attachment"));
       attachment->public.content_type = g_strdup (mime_type != NULL ? mime_type : "application/octet-stream");
       attachment->public.size = g_bytes_get_size (file->data);
       attachment->public.icon_name = icon_for (attachment->public.content_type);
@@ -451,7 +471,9 @@ append_header_row (GString    *html,
 {
   if (value == NULL || *value == '\0')
     return;
-  g_string_append_printf (html, "<tr><th>%s</th><td>", label);
+  g_string_append (html, "<tr><th>");
+  kabar_display_append_escaped (html, label, -1);
+  g_string_append (html, "</th><td>");
   kabar_display_append_escaped (html, value, -1);
   g_string_append (html, "</td></tr>");
 }
@@ -475,11 +497,13 @@ show_nested_message (KabarMessageDisplay *self,
   GDateTime *date = g_mime_message_get_date (message);
   g_autofree char *date_text = date != NULL ? g_date_time_format (date, "%Y-%m-%d %H:%M %z") : NULL;
 
-  append_header_row (html, "From", from);
-  append_header_row (html, "To", to);
-  append_header_row (html, "Cc", cc);
-  append_header_row (html, "Date", date_text);
-  append_header_row (html, "Subject", g_mime_message_get_subject (message));
+  /* The header of a message inside this one: the same labels as the
+   * view's own header. */
+  append_header_row (html, C_("message header", "From"), from);
+  append_header_row (html, C_("message header", "To"), to);
+  append_header_row (html, C_("message header", "Cc"), cc);
+  append_header_row (html, C_("message header", "Date"), date_text);
+  append_header_row (html, C_("message header", "Subject"), g_mime_message_get_subject (message));
   g_string_append (html, "</table>");
   add_trusted (self, html);
   g_string_free (html, TRUE);
@@ -604,14 +628,14 @@ walk_pkcs7 (KabarMessageDisplay *self,
     {
       raise_security (self, KABAR_DISPLAY_SECURITY_SIGNED_NOT_VERIFIED);
       note_structure (self, GMIME_OBJECT (part), depth, "S/MIME signed data, offered as a file");
-      show_security_note (self, "This message is signed in a form Kabar cannot read yet: its content "
-                                "is in the attached .p7m file.");
+      show_security_note (self, _("This message is signed in a form Kabar cannot read yet: its content "
+                                  "is in the attached .p7m file."));
       add_attachment (self, part, type, FALSE);
       return;
     }
   raise_security (self, KABAR_DISPLAY_SECURITY_ENCRYPTED_CANNOT_DECRYPT);
   note_structure (self, GMIME_OBJECT (part), depth, "encrypted, not shown");
-  show_security_note (self, "This message is encrypted. Kabar cannot decrypt it, so its content cannot be shown.");
+  show_security_note (self, _("This message is encrypted. Kabar cannot decrypt it, so its content cannot be shown."));
 }
 
 /* resource: a part of a multipart/related other than its root, there
@@ -845,7 +869,7 @@ walk_multipart (KabarMessageDisplay *self,
       raise_security (self, KABAR_DISPLAY_SECURITY_ENCRYPTED_CANNOT_DECRYPT);
       for (int i = 0; i < count; i++)
         note_structure (self, g_mime_multipart_get_part (multipart, i), depth, "encrypted, not shown");
-      show_security_note (self, "This message is encrypted. Kabar cannot decrypt it, so its content cannot be shown.");
+      show_security_note (self, _("This message is encrypted. Kabar cannot decrypt it, so its content cannot be shown."));
       return;
     }
   if (count == 0 && walk_without_boundary (self, multipart, type, depth))
@@ -1084,9 +1108,9 @@ kabar_message_display_new (GBytes             *raw,
     self->message = parse (raw, self->fallbacks);
   if (self->message == NULL)
     {
-      g_set_error (error, KABAR_DISPLAY_ERROR, KABAR_DISPLAY_ERROR_NOT_A_MESSAGE,
-                   "The message could not be read: %s",
-                   g_bytes_get_size (raw) == 0 ? "it is empty" : "GMime found no message in it");
+      g_set_error_literal (error, KABAR_DISPLAY_ERROR, KABAR_DISPLAY_ERROR_NOT_A_MESSAGE,
+                           g_bytes_get_size (raw) == 0 ? _("The message could not be read: it is empty")
+                           : _("The message could not be read: GMime found no message in it"));
       return NULL;
     }
   read_header (self);
@@ -1247,7 +1271,12 @@ kabar_message_display_dup_attachment_data (KabarMessageDisplay  *self,
   if (index >= self->attachments->len)
     {
       g_set_error (error, KABAR_DISPLAY_ERROR, KABAR_DISPLAY_ERROR_NO_SUCH_ATTACHMENT,
-                   "The message has no attachment number %u: it has %u", index + 1, self->attachments->len);
+                   /* Translators: the first %u is the attachment asked for,
+                    * the second how many the message has, which picks the
+                    * plural form. */
+                   g_dngettext (GETTEXT_PACKAGE, "The message has no attachment number %u: it has %u",
+                                "The message has no attachment number %u: it has %u", self->attachments->len),
+                   index + 1, self->attachments->len);
       return NULL;
     }
   attachment = g_ptr_array_index (self->attachments, index);
@@ -1289,7 +1318,7 @@ kabar_message_display_dup_cid_data (KabarMessageDisplay  *self,
       return data;
     }
   g_set_error (error, KABAR_DISPLAY_ERROR, KABAR_DISPLAY_ERROR_NO_SUCH_ATTACHMENT,
-               "The message has no part with content ID “%s”", content_id);
+               _("The message has no part with content ID “%s”"), content_id);
   return NULL;
 }
 
