@@ -66,6 +66,10 @@ struct _KabarOutbox
   gboolean         blocked;
   /* "account-error" said so, and has to say when it works again. */
   gboolean         account_error_shown;
+  /* The store could not record a step (a full disk): nothing is tried
+   * before this (unix seconds), or the same message would go to the
+   * server and be dropped again and again. */
+  gint64           paused_until;
 };
 
 G_DEFINE_FINAL_TYPE (KabarOutbox, kabar_outbox, G_TYPE_OBJECT)
@@ -396,6 +400,9 @@ report_store_error (KabarOutbox  *self,
                     gint64        id,
                     const GError *error)
 {
+  g_autoptr(GError) reported = NULL;
+  guint delay_ms;
+
   /* The user discarded it while it was being sent: before the "." that
    * leaves nothing sent, which is what they asked for. */
   if (g_error_matches (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND))
@@ -403,8 +410,13 @@ report_store_error (KabarOutbox  *self,
       g_debug ("Outbox message %" G_GINT64_FORMAT " went meanwhile: %s", id, error->message);
       return;
     }
-  g_warning ("The outbox of %s could not record what happened to message %" G_GINT64_FORMAT ": %s",
-             kabar_account_get_address (self->account), id, error->message);
+  reported = g_error_new (error->domain, error->code,
+                          "The outbox of %s could not record what happened to a message: %s",
+                          kabar_account_get_address (self->account), error->message);
+  g_warning ("%s", reported->message);
+  delay_ms = kabar_backoff_next_delay (self->backoff);
+  self->paused_until = now_unix () + MAX (1, (delay_ms + 999) / 1000);
+  emit_later (self, FAILED, id, NULL, 0, reported);
 }
 
 /* A handshake cut by the network looks like one the server refused: the
@@ -626,6 +638,13 @@ step (KabarOutbox *self)
   if (!requests.network_available || self->blocked)
     {
       close_client (self);
+      wait_for_poke (self);
+      return TRUE;
+    }
+  if (self->paused_until > now)
+    {
+      close_client (self);
+      arm_timer (self, self->paused_until - now);
       wait_for_poke (self);
       return TRUE;
     }
