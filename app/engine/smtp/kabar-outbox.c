@@ -67,7 +67,7 @@ struct _KabarOutbox
   /* "account-error" said so, and has to say when it works again. */
   gboolean         account_error_shown;
   /* The store could not record a step (a full disk): nothing is tried
-   * before this (unix seconds), or the same message would go to the
+   * before this (monotonic time), or the same message would go to the
    * server and be dropped again and again. */
   gint64           paused_until;
 };
@@ -180,13 +180,20 @@ clear_timer (KabarOutbox *self)
 }
 
 static void
+arm_timer_ms (KabarOutbox *self,
+              gint64       ms)
+{
+  clear_timer (self);
+  self->timer = g_timeout_source_new ((guint) CLAMP (ms, 1, G_MAXUINT));
+  g_source_set_callback (self->timer, on_timer, self, NULL);
+  g_source_attach (self->timer, self->context);
+}
+
+static void
 arm_timer (KabarOutbox *self,
            gint64       seconds)
 {
-  clear_timer (self);
-  self->timer = g_timeout_source_new_seconds ((guint) CLAMP (seconds, 1, G_MAXUINT / 1000));
-  g_source_set_callback (self->timer, on_timer, self, NULL);
-  g_source_attach (self->timer, self->context);
+  arm_timer_ms (self, CLAMP (seconds, 1, G_MAXUINT / 1000) * 1000);
 }
 
 static gboolean
@@ -413,9 +420,10 @@ report_store_error (KabarOutbox  *self,
   reported = g_error_new (error->domain, error->code,
                           "The outbox of %s could not record what happened to a message: %s",
                           kabar_account_get_address (self->account), error->message);
-  g_warning ("%s", reported->message);
+  /* The "failed" signal tells the user; the log keeps it too. */
+  g_message ("%s", reported->message);
   delay_ms = kabar_backoff_next_delay (self->backoff);
-  self->paused_until = now_unix () + MAX (1, (delay_ms + 999) / 1000);
+  self->paused_until = g_get_monotonic_time () + (gint64) delay_ms * 1000;
   emit_later (self, FAILED, id, NULL, 0, reported);
 }
 
@@ -641,10 +649,10 @@ step (KabarOutbox *self)
       wait_for_poke (self);
       return TRUE;
     }
-  if (self->paused_until > now)
+  if (self->paused_until > g_get_monotonic_time ())
     {
       close_client (self);
-      arm_timer (self, self->paused_until - now);
+      arm_timer_ms (self, (self->paused_until - g_get_monotonic_time ()) / 1000 + 1);
       wait_for_poke (self);
       return TRUE;
     }

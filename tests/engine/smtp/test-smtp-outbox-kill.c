@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "kabar-fault-proxy.h"
@@ -325,6 +326,95 @@ test_killed_after_250 (Fixture       *fixture,
   kabar_outbox_test_wait_count (fixture->recipient, "INBOX", fixture->message_id, 1);
 }
 
+/* --- a store that cannot record a step ------------------------------------------------ */
+
+/* Another connection holds the store's write lock from the moment the
+ * data is written, as a full disk would refuse the write: SENDING cannot
+ * be recorded, so the "." must not go. */
+typedef struct
+{
+  const char *store_path;
+  sqlite3    *blocker;
+  guint       data_written;
+} Blocking;
+
+static void
+block_store_at_data (KabarOutboxStage stage,
+                     gint64           id,
+                     gpointer         data)
+{
+  Blocking *blocking = data;
+
+  if (stage != KABAR_OUTBOX_STAGE_DATA_WRITTEN)
+    return;
+  g_atomic_int_inc (&blocking->data_written);
+  if (blocking->blocker != NULL)
+    return;
+  g_assert_cmpint (sqlite3_open (blocking->store_path, &blocking->blocker), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (blocking->blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static void
+on_failed (KabarOutbox  *outbox,
+           gint64        id,
+           const GError *error,
+           GError      **failure)
+{
+  if (*failure == NULL)
+    *failure = g_error_copy (error);
+}
+
+static void
+test_store_cannot_record_sending (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(KabarStore) store = kabar_store_open (fixture->store_path, &error);
+  g_autoptr(KabarOutgoingMessage) message = NULL;
+  g_autoptr(GMappedFile) file = g_mapped_file_new (fixture->message_path, FALSE, &error);
+  g_autoptr(GBytes) raw = g_mapped_file_get_bytes (file);
+  g_autoptr(KabarOutbox) outbox = NULL;
+  g_autofree char *sender = NULL;
+  g_auto(GStrv) recipients = NULL;
+  Blocking blocking = { fixture->store_path, NULL, 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_no_error (error);
+  message = kabar_outgoing_message_new_from_bytes (raw, &error);
+  g_assert_no_error (error);
+  sender = kabar_outgoing_message_dup_envelope_sender (message);
+  recipients = kabar_outgoing_message_dup_envelope_recipients (message);
+  g_assert_cmpint (kabar_store_outbox_add (store, fixture->message_id, sender,
+                                           (const char * const *) recipients, raw, 0, &error), >, 0);
+  outbox = kabar_outbox_new (fixture->account, store);
+  kabar_outbox_set_retry_limits (outbox, 1000, 2000);
+  kabar_outbox_set_hook_for_testing (outbox, block_store_at_data, &blocking);
+  g_signal_connect (outbox, "failed", G_CALLBACK (on_failed), &failure);
+  kabar_outbox_start (outbox);
+
+  /* The user hears what failed, in the store's words. */
+  while (failure == NULL)
+    {
+      if (kabar_test_seconds_since (start) > WAIT_SECONDS)
+        g_error ("The outbox never said it could not record the send");
+      kabar_test_spin (20);
+    }
+  g_assert_nonnull (strstr (failure->message, "could not record"));
+  g_assert_nonnull (strstr (failure->message, "locked"));
+  /* Nothing went, and the same message is not sent again at once. */
+  kabar_test_spin (300);
+  g_assert_cmpuint (g_atomic_int_get (&blocking.data_written), ==, 1);
+  g_assert_cmpint (kabar_outbox_test_count (fixture->recipient, "INBOX", fixture->message_id), ==, 0);
+
+  /* The disk has room again: after the pause it goes, once. */
+  sqlite3_exec (blocking.blocker, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (blocking.blocker);
+  kabar_outbox_test_wait_count (fixture->recipient, "INBOX", fixture->message_id, 1);
+  kabar_outbox_stop (outbox);
+  g_assert_cmpuint (g_atomic_int_get (&blocking.data_written), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +430,7 @@ main (int   argc,
   ADD ("data-written", test_killed_with_data_written);
   ADD ("marked-sending", test_killed_marked_sending);
   ADD ("after-250", test_killed_after_250);
+  ADD ("store-cannot-record-sending", test_store_cannot_record_sending);
 #undef ADD
 
   return g_test_run ();
