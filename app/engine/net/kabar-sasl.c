@@ -262,3 +262,37 @@ kabar_sasl_oauth_error_free (KabarSaslOauthError *oauth_error)
   g_free (oauth_error->scope);
   g_free (oauth_error);
 }
+
+char *
+kabar_sasl_initial_response (KabarSaslMechanism  mechanism,
+                             const char         *user,
+                             const char         *secret,
+                             const char         *host,
+                             guint16             port)
+{
+  switch (mechanism)
+    {
+    case KABAR_SASL_MECHANISM_PLAIN:
+      return kabar_sasl_plain_response (user, secret);
+    case KABAR_SASL_MECHANISM_XOAUTH2:
+      return kabar_sasl_xoauth2_response (user, secret);
+    case KABAR_SASL_MECHANISM_OAUTHBEARER:
+      return kabar_sasl_oauthbearer_response (user, host, port, secret);
+    case KABAR_SASL_MECHANISM_LOGIN:
+    case KABAR_SASL_MECHANISM_NONE:
+    default:
+      return NULL;
+    }
+}
+
+char *
+kabar_sasl_answer_oauth_challenge (KabarSaslMechanism   mechanism,
+                                   const char          *challenge,
+                                   char               **status)
+{
+  g_autoptr(KabarSaslOauthError) oauth_error = kabar_sasl_oauth_error_parse (challenge, NULL);
+
+  if (status != NULL)
+    *status = oauth_error != NULL ? g_strdup (oauth_error->status) : NULL;
+  return g_strdup (mechanism == KABAR_SASL_MECHANISM_OAUTHBEARER ? "AQ==" : "");
+}

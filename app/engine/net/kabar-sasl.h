@@ -72,6 +72,15 @@ char               *kabar_sasl_oauthbearer_response     (const char          *us
                                                          guint16              port,
                                                          const char          *access_token);
 
+/* The first response of a mechanism that has one (PLAIN, XOAUTH2,
+ * OAUTHBEARER: host and port are the server's, for OAUTHBEARER); NULL for
+ * LOGIN, which answers prompts (kabar_sasl_login_response()). */
+char               *kabar_sasl_initial_response         (KabarSaslMechanism   mechanism,
+                                                         const char          *user,
+                                                         const char          *secret,
+                                                         const char          *host,
+                                                         guint16              port);
+
 /* Wipes and frees a response. NULL is fine. */
 void                kabar_sasl_response_free            (char                *response);
 
@@ -92,6 +101,12 @@ typedef struct
 KabarSaslOauthError *kabar_sasl_oauth_error_parse       (const char          *challenge,
                                                          GError             **error);
 void                 kabar_sasl_oauth_error_free        (KabarSaslOauthError *oauth_error);
+/* The answer to such a challenge, which the server waits for before it
+ * sends its failure; *status (may be NULL) takes the challenge's status,
+ * or NULL when it has none. */
+char                *kabar_sasl_answer_oauth_challenge  (KabarSaslMechanism   mechanism,
+                                                         const char          *challenge,
+                                                         char               **status);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KabarSaslOauthError, kabar_sasl_oauth_error_free)
 

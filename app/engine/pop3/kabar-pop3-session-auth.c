@@ -105,33 +105,19 @@ initial_response (KabarPop3Session *self,
 {
   KabarConnection *connection = kabar_pop3_session_get_connection (self);
 
-  switch (auth->mechanism)
-    {
-    case KABAR_SASL_MECHANISM_PLAIN:
-      return kabar_sasl_plain_response (auth->user, auth->secret);
-    case KABAR_SASL_MECHANISM_XOAUTH2:
-      return kabar_sasl_xoauth2_response (auth->user, auth->secret);
-    case KABAR_SASL_MECHANISM_OAUTHBEARER:
-      return kabar_sasl_oauthbearer_response (auth->user, kabar_connection_get_host (connection),
-                                              kabar_connection_get_port (connection), auth->secret);
-    case KABAR_SASL_MECHANISM_LOGIN:
-    case KABAR_SASL_MECHANISM_NONE:
-    default:
-      return NULL;
-    }
+  return kabar_sasl_initial_response (auth->mechanism, auth->user, auth->secret,
+                                      kabar_connection_get_host (connection),
+                                      kabar_connection_get_port (connection));
 }
 
-/* An OAuth server's "+ <base64 JSON>" after the token: it was refused.
- * The server wants an answer before it sends its -ERR. */
+/* An OAuth server's "+ <base64 JSON>" after the token: it was refused,
+ * and the server waits for an answer before its failure. */
 static char *
 answer_oauth_challenge (Auth       *auth,
                         const char *challenge)
 {
-  g_autoptr(KabarSaslOauthError) oauth_error = kabar_sasl_oauth_error_parse (challenge, NULL);
-
-  if (oauth_error != NULL && oauth_error->status != NULL)
-    auth->token_status = g_strdup (oauth_error->status);
-  return g_strdup (auth->mechanism == KABAR_SASL_MECHANISM_OAUTHBEARER ? "AQ==" : "");
+  g_free (auth->token_status);
+  return kabar_sasl_answer_oauth_challenge (auth->mechanism, challenge, &auth->token_status);
 }
 
 static void

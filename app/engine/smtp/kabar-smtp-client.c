@@ -854,20 +854,9 @@ static char *
 initial_response (KabarSmtpClient *self,
                   Auth            *auth)
 {
-  switch (auth->mechanism)
-    {
-    case KABAR_SASL_MECHANISM_PLAIN:
-      return kabar_sasl_plain_response (auth->user, auth->secret);
-    case KABAR_SASL_MECHANISM_XOAUTH2:
-      return kabar_sasl_xoauth2_response (auth->user, auth->secret);
-    case KABAR_SASL_MECHANISM_OAUTHBEARER:
-      return kabar_sasl_oauthbearer_response (auth->user, kabar_connection_get_host (self->connection),
-                                              kabar_connection_get_port (self->connection), auth->secret);
-    case KABAR_SASL_MECHANISM_LOGIN:
-    case KABAR_SASL_MECHANISM_NONE:
-    default:
-      return NULL;
-    }
+  return kabar_sasl_initial_response (auth->mechanism, auth->user, auth->secret,
+                                      kabar_connection_get_host (self->connection),
+                                      kabar_connection_get_port (self->connection));
 }
 
 /* Outlook.com: "535 5.7.139 Authentication unsuccessful, basic
@@ -935,11 +924,9 @@ answer_prompt (KabarSmtpClient      *self,
         {
           /* The token was refused: the JSON says why, and the server wants
            * an answer before its 535. */
-          g_autoptr(KabarSaslOauthError) oauth_error = kabar_sasl_oauth_error_parse (reply->lines[0], NULL);
-
-          if (oauth_error != NULL && oauth_error->status != NULL)
-            auth->token_status = g_strdup (oauth_error->status);
-          answer = g_strdup (auth->mechanism == KABAR_SASL_MECHANISM_OAUTHBEARER ? "AQ==" : "");
+          g_free (auth->token_status);
+          answer = kabar_sasl_answer_oauth_challenge (auth->mechanism, reply->lines[0],
+                                                      &auth->token_status);
         }
       break;
     case KABAR_SASL_MECHANISM_NONE:
