@@ -422,7 +422,9 @@ report_store_error (KabarOutbox  *self,
                           kabar_account_get_address (self->account), error->message);
   /* The "failed" signal tells the user; the log keeps it too. */
   g_message ("%s", reported->message);
-  delay_ms = kabar_backoff_next_delay (self->backoff);
+  /* The back-off's draw may be near nothing: a store that just failed
+   * is given at least the first retry's delay. */
+  delay_ms = MAX (kabar_backoff_next_delay (self->backoff), self->retry_initial_ms);
   self->paused_until = g_get_monotonic_time () + (gint64) delay_ms * 1000;
   emit_later (self, FAILED, id, NULL, 0, reported);
 }
