@@ -20,12 +20,16 @@ typedef struct
   KabarMessageFlags  add;
   KabarMessageFlags  remove;
   char              *path;
+  /* What the store made of it, for undo. */
+  gint64             operation_id;
+  GArray            *messages;
 } Change;
 
 static void
 change_free (Change *change)
 {
   g_clear_pointer (&change->uids, g_array_unref);
+  g_clear_pointer (&change->messages, g_array_unref);
   g_free (change->path);
   g_free (change);
 }
@@ -76,12 +80,13 @@ apply_change (KabarStore  *store,
   switch (change->kind)
     {
     case KABAR_PENDING_FLAGS:
-      return kabar_store_change_flags (store, change->folder_id, uids, n, change->add,
-                                       change->remove, error);
     case KABAR_PENDING_MOVE:
-      return kabar_store_change_move (store, change->folder_id, uids, n, change->to_folder_id, error);
     case KABAR_PENDING_COPY:
-      return kabar_store_change_copy (store, change->folder_id, uids, n, change->to_folder_id, error);
+      /* With what it did to each message, read in its transaction: the
+       * replay may complete it, and drop that, at once. */
+      return kabar_store_change_recorded (store, change->kind, change->folder_id, uids, n,
+                                          change->add, change->remove, change->to_folder_id,
+                                          &change->messages, error);
     case KABAR_PENDING_DELETE:
       return kabar_store_change_delete (store, change->folder_id, uids, n, error);
     case KABAR_PENDING_FOLDER_CREATE:
@@ -104,9 +109,11 @@ apply_in_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   KabarMailService *self = source;
+  Change *change = task_data;
   GError *error = NULL;
 
-  if (apply_change (self->store, task_data, &error) == 0)
+  change->operation_id = apply_change (self->store, change, &error);
+  if (change->operation_id == 0)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -127,6 +134,33 @@ remember_changed_folder (KabarMailService *self,
     g_hash_table_add (self->changed_folders, g_memdup2 (&folder_id, sizeof folder_id));
 }
 
+void
+kabar_mail_service_change_applied (KabarMailService *self,
+                                   KabarPendingKind  kind,
+                                   gint64            folder_id,
+                                   gint64            to_folder_id)
+{
+  if (is_folder_change (kind))
+    kabar_mail_service_emit_folders_changed (self);
+  else
+    {
+      kabar_mail_service_emit_folder_changed (self, folder_id);
+      if (to_folder_id != 0)
+        kabar_mail_service_emit_folder_changed (self, to_folder_id);
+      remember_changed_folder (self, folder_id);
+      remember_changed_folder (self, to_folder_id);
+    }
+  if (self->pool != NULL)
+    kabar_mail_service_schedule_replay (self);
+  else if (self->pop != NULL)
+    /* No server to replay to: done here, as a server would. */
+    kabar_mail_service_pop_complete_changes (self);
+}
+
+/* Where kabar_mail_service_change_finish_id() finds it: task data would
+ * clash with the other calls finished by kabar_mail_service_change_finish(). */
+#define CHANGE_ID_KEY "kabar-change-id"
+
 /* Back on the service's thread, with the store written: tell the UI, and
  * take the change to the server. */
 static void
@@ -138,27 +172,20 @@ on_applied (GObject      *source,
   g_autoptr(GTask) outer = user_data;
   Change *change = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
+  guint64 change_id;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (outer, error);
       return;
     }
-  if (is_folder_change (change->kind))
-    kabar_mail_service_emit_folders_changed (self);
-  else
-    {
-      kabar_mail_service_emit_folder_changed (self, change->folder_id);
-      if (change->to_folder_id != 0)
-        kabar_mail_service_emit_folder_changed (self, change->to_folder_id);
-      remember_changed_folder (self, change->folder_id);
-      remember_changed_folder (self, change->to_folder_id);
-    }
-  if (self->pool != NULL)
-    kabar_mail_service_schedule_replay (self);
-  else if (self->pop != NULL)
-    /* No server to replay to: done here, as a server would. */
-    kabar_mail_service_pop_complete_changes (self);
+  change_id = kabar_mail_service_undo_remember (self, change->kind, change->folder_id,
+                                                change->to_folder_id, change->add | change->remove,
+                                                change->operation_id,
+                                                g_steal_pointer (&change->messages));
+  g_object_set_data_full (G_OBJECT (outer), CHANGE_ID_KEY,
+                          g_memdup2 (&change_id, sizeof change_id), g_free);
+  kabar_mail_service_change_applied (self, change->kind, change->folder_id, change->to_folder_id);
   g_task_return_boolean (outer, TRUE);
 }
 
@@ -325,4 +352,19 @@ kabar_mail_service_change_finish (KabarMailService  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+guint64
+kabar_mail_service_change_finish_id (KabarMailService  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  guint64 *change_id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return 0;
+  change_id = g_object_get_data (G_OBJECT (result), CHANGE_ID_KEY);
+  return change_id != NULL ? *change_id : 0;
 }

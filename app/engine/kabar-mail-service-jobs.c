@@ -99,6 +99,8 @@ typedef struct
   GArray                  *folder_ids;
   GHashTable              *paths;
   KabarImapSyncResult      sync_result;
+  /* New mail of a folder's sync, over its attempts (gint64). */
+  GArray                  *new_mail;
 } Job;
 
 static Job *
@@ -129,6 +131,7 @@ job_unref (Job *job)
     return;
   g_clear_pointer (&job->folder_ids, g_array_unref);
   g_clear_pointer (&job->paths, g_hash_table_unref);
+  g_clear_pointer (&job->new_mail, g_array_unref);
   kabar_mail_service_shared_unref (job->shared);
   g_free (job);
 }
@@ -236,6 +239,21 @@ on_sync_progress (gint64   folder_id,
   kabar_mail_service_shared_invoke (job->shared, progress_here, progress, g_free);
 }
 
+/* On the job's worker: a cut sync is tried again, and its second attempt
+ * does not fetch what the first stored, so both add up to one batch. */
+static void
+on_new_mail (gint64   folder_id,
+             GArray  *message_ids,
+             gpointer user_data)
+{
+  Job *job = user_data;
+
+  if (job->new_mail == NULL)
+    job->new_mail = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_vals (job->new_mail, message_ids->data, message_ids->len);
+  g_array_unref (message_ids);
+}
+
 static gboolean
 run_folder (KabarImapSession  *session,
             gpointer           data,
@@ -243,7 +261,12 @@ run_folder (KabarImapSession  *session,
             GError           **error)
 {
   Job *job = data;
-  KabarImapSyncOptions options = { .progress = on_sync_progress, .progress_data = job };
+  KabarImapSyncOptions options = {
+    .progress = on_sync_progress,
+    .progress_data = job,
+    .new_mail = on_new_mail,
+    .new_mail_data = job,
+  };
   KabarImapSyncResult result = { 0 };
   gboolean ok;
 
@@ -427,6 +450,9 @@ folder_done (KabarMailService *self,
   g_hash_table_remove (self->folder_syncs, &job->folder_id);
   if (result->reset || result->added > 0 || result->removed > 0 || result->flags_changed > 0)
     kabar_mail_service_emit_folder_changed (self, job->folder_id);
+  /* After folder-changed: whoever shows the news can list it. */
+  if (job->new_mail != NULL && job->new_mail->len > 0)
+    kabar_mail_service_emit_new_mail (self, job->folder_id, job->new_mail);
   /* Its recent mail's bodies, once the other syncs are done. */
   if (error == NULL)
     kabar_mail_service_queue_prefetch (self, job->folder_id);

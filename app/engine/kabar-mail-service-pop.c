@@ -28,6 +28,9 @@ struct _KabarMailServicePop
   gboolean                completing;
   gboolean                complete_again;
   gboolean                network_available;
+  /* A check ran to its end in this run: what comes next is news,
+   * whatever the store says. */
+  gboolean                checked;
   KabarMailServiceStatus  status;
   GError                 *error;
   KabarCertificateProblem *problem;
@@ -41,6 +44,9 @@ typedef struct
   guint                    run;
   KabarPop3DownloadResult  result;
   KabarCertificateProblem *problem;
+  /* Whether what this check downloads is news, and what it is (gint64). */
+  gboolean                 announce;
+  GArray                  *new_mail;
 } Check;
 
 static void
@@ -48,6 +54,7 @@ check_free (Check *check)
 {
   kabar_mail_service_shared_unref (check->shared);
   g_clear_pointer (&check->problem, kabar_certificate_problem_unref);
+  g_clear_pointer (&check->new_mail, g_array_unref);
   g_free (check);
 }
 
@@ -202,6 +209,37 @@ on_progress (gint64   folder_id,
   kabar_mail_service_shared_invoke (user_data, on_progress_here, progress, g_free);
 }
 
+/* On the store's thread, after each batch; the download waits for it, so
+ * the batches never touch the array at once. */
+static void
+on_stored (gint64   folder_id,
+           GArray  *message_ids,
+           gpointer user_data)
+{
+  Check *check = user_data;
+
+  g_array_append_vals (check->new_mail, message_ids->data, message_ids->len);
+  g_array_unref (message_ids);
+}
+
+/* Like an IMAP folder's first sync, the first download into a new store
+ * brings the mailbox, not news: the local INBOX has never numbered a
+ * message (its uidnext counts every uid it gave, deleted or not). */
+static gboolean
+inbox_had_mail (KabarStore *store)
+{
+  g_autoptr(GPtrArray) folders = kabar_store_list_folders (store, NULL);
+
+  for (guint i = 0; folders != NULL && i < folders->len; i++)
+    {
+      const KabarStoreFolder *folder = g_ptr_array_index (folders, i);
+
+      if (folder->role == KABAR_FOLDER_ROLE_INBOX)
+        return folder->sync.uidnext > 1;
+    }
+  return FALSE;
+}
+
 static void
 check_in_thread (GTask        *task,
                  gpointer      source,
@@ -210,9 +248,16 @@ check_in_thread (GTask        *task,
 {
   Check *check = task_data;
   GMainContext *context = g_main_context_new ();
-  KabarPop3DownloadOptions options = { .progress = on_progress, .progress_data = check->shared };
+  KabarPop3DownloadOptions options = {
+    .progress = on_progress,
+    .progress_data = check->shared,
+    .stored = on_stored,
+    .stored_data = check,
+  };
   GError *error = NULL;
   gboolean done;
+
+  check->announce = check->announce || inbox_had_mail (check->shared->store);
 
   /* The download waits on its own context (kabar-sync-wait.h). */
   g_main_context_push_thread_default (context);
@@ -288,6 +333,13 @@ on_checked (GObject      *source,
   if (check->run != pop->run)
     return;
   pop->running = FALSE;
+  /* What was stored before an error is news too (when the check's is). */
+  if (check->new_mail->len > 0)
+    {
+      kabar_mail_service_emit_folder_changed (self, check->result.folder_id);
+      if (check->announce)
+        kabar_mail_service_emit_new_mail (self, check->result.folder_id, check->new_mail);
+    }
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -303,9 +355,8 @@ on_checked (GObject      *source,
       return;
     }
   kabar_backoff_reset (pop->backoff);
+  pop->checked = TRUE;
   set_state (self, KABAR_MAIL_SERVICE_STATUS_ONLINE, NULL, NULL);
-  if (check->result.downloaded > 0)
-    kabar_mail_service_emit_folder_changed (self, check->result.folder_id);
   if (pop->again)
     {
       pop->again = FALSE;
@@ -332,6 +383,8 @@ start_check (KabarMailService *self)
   check = g_new0 (Check, 1);
   check->shared = kabar_mail_service_shared_ref (self->shared);
   check->run = pop->run;
+  check->announce = pop->checked;
+  check->new_mail = g_array_new (FALSE, FALSE, sizeof (gint64));
   task = g_task_new (self, self->cancellable, on_checked, NULL);
   g_task_set_source_tag (task, start_check);
   g_task_set_task_data (task, check, (GDestroyNotify) check_free);

@@ -42,6 +42,8 @@ void                    kabar_mail_service_shared_invoke (KabarMailServiceShared
 typedef struct _KabarMailServicePop KabarMailServicePop;
 /* kabar-mail-service-sending.c: the outbox, while started. */
 typedef struct _KabarMailServiceSending KabarMailServiceSending;
+/* kabar-mail-service-undo.c: the changes that can be undone. */
+typedef struct _KabarMailServiceUndo KabarMailServiceUndo;
 
 struct _KabarMailService
 {
@@ -86,6 +88,7 @@ struct _KabarMailService
   gboolean                 prefetch_running;
   KabarMailServicePop     *pop;
   KabarMailServiceSending *sending;
+  KabarMailServiceUndo    *undo;
 };
 
 /* kabar-mail-service-jobs.c: the work on the pool. */
@@ -130,6 +133,26 @@ void kabar_mail_service_sending_retry        (KabarMailService *self);
 void kabar_mail_service_sending_apply_status (KabarMailService       *self,
                                               KabarMailServiceStatus *status);
 
+/* kabar-mail-service-changes.c: a change is in the store; tell the UI
+ * and take it to the server. */
+void kabar_mail_service_change_applied       (KabarMailService *self,
+                                              KabarPendingKind  kind,
+                                              gint64            folder_id,
+                                              gint64            to_folder_id);
+
+/* kabar-mail-service-undo.c. Remembers a change the store made (messages,
+ * KabarChangedMessage elements, is taken) and returns its id for undo. */
+guint64 kabar_mail_service_undo_remember     (KabarMailService  *self,
+                                              KabarPendingKind   kind,
+                                              gint64             folder_id,
+                                              gint64             to_folder_id,
+                                              KabarMessageFlags  touched,
+                                              gint64             operation_id,
+                                              GArray            *messages);
+/* Undos waiting for the replay end: the service stops. */
+void kabar_mail_service_undo_stop            (KabarMailService *self);
+void kabar_mail_service_undo_free            (KabarMailServiceUndo *undo);
+
 /* kabar-mail-service.c */
 void kabar_mail_service_update_status        (KabarMailService *self);
 void kabar_mail_service_emit_folder_changed  (KabarMailService *self,
@@ -143,5 +166,8 @@ void kabar_mail_service_emit_change_refused  (KabarMailService *self,
                                               guint             kind,
                                               gint64            folder_id,
                                               const GError     *error);
+void kabar_mail_service_emit_new_mail        (KabarMailService *self,
+                                              gint64            folder_id,
+                                              GArray           *message_ids);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ enum
   FOLDER_CHANGED,
   SYNC_PROGRESS,
   CHANGE_REFUSED,
+  NEW_MAIL,
   N_SIGNALS
 };
 
@@ -245,6 +246,14 @@ kabar_mail_service_emit_change_refused (KabarMailService *self,
   g_signal_emit (self, signals[CHANGE_REFUSED], 0, kind, folder_id, error);
 }
 
+void
+kabar_mail_service_emit_new_mail (KabarMailService *self,
+                                  gint64            folder_id,
+                                  GArray           *message_ids)
+{
+  g_signal_emit (self, signals[NEW_MAIL], 0, folder_id, message_ids);
+}
+
 /* --- network --------------------------------------------------------------------------- */
 
 /* A server on this machine (the demo, the tests) is reachable whatever
@@ -428,6 +437,7 @@ kabar_mail_service_stop (KabarMailService *self)
   g_clear_pointer (&self->pool_status, kabar_imap_worker_status_unref);
   g_hash_table_remove_all (self->folder_syncs);
   kabar_mail_service_clear_prefetch (self);
+  kabar_mail_service_undo_stop (self);
   self->jobs_running = 0;
   self->list_sync_running = self->list_sync_again = FALSE;
   self->replay_running = self->replay_again = FALSE;
@@ -587,6 +597,103 @@ kabar_mail_service_list_messages_finish (KabarMailService  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  gint64           folder_id;
+  KabarMessageSort sort;
+  gboolean         conversations;
+  guint            offset;
+  guint            limit;
+} EntriesRequest;
+
+typedef struct
+{
+  GPtrArray *entries;
+  guint      n_rows;
+} EntriesPage;
+
+static void
+entries_page_free (EntriesPage *page)
+{
+  g_ptr_array_unref (page->entries);
+  g_free (page);
+}
+
+static void
+list_entries_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  KabarMailService *self = source;
+  EntriesRequest *request = task_data;
+  GError *error = NULL;
+  guint n_rows = 0;
+  GPtrArray *entries = kabar_store_list_entries (self->store, request->folder_id, request->sort,
+                                                 request->conversations, request->offset,
+                                                 request->limit, &n_rows, &error);
+  EntriesPage *page;
+
+  if (entries == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  page = g_new0 (EntriesPage, 1);
+  page->entries = entries;
+  page->n_rows = n_rows;
+  g_task_return_pointer (task, page, (GDestroyNotify) entries_page_free);
+}
+
+void
+kabar_mail_service_list_entries_async (KabarMailService    *self,
+                                       gint64               folder_id,
+                                       KabarMessageSort     sort,
+                                       gboolean             conversations,
+                                       guint                offset,
+                                       guint                limit,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  EntriesRequest *request = g_new0 (EntriesRequest, 1);
+
+  g_return_if_fail (KABAR_IS_MAIL_SERVICE (self));
+
+  g_task_set_source_tag (task, kabar_mail_service_list_entries_async);
+  request->folder_id = folder_id;
+  request->sort = sort;
+  request->conversations = conversations;
+  request->offset = offset;
+  request->limit = limit;
+  g_task_set_task_data (task, request, g_free);
+  if (!check_store (self, task))
+    return;
+  g_task_run_in_thread (task, list_entries_in_thread);
+}
+
+GPtrArray *
+kabar_mail_service_list_entries_finish (KabarMailService  *self,
+                                        GAsyncResult      *result,
+                                        guint             *n_rows,
+                                        GError           **error)
+{
+  EntriesPage *page;
+  GPtrArray *entries;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  page = g_task_propagate_pointer (G_TASK (result), error);
+  if (page == NULL)
+    return NULL;
+  if (n_rows != NULL)
+    *n_rows = page->n_rows;
+  entries = g_steal_pointer (&page->entries);
+  g_free (page);
+  return entries;
+}
+
 /* --- the object ------------------------------------------------------------------------- */
 
 KabarMailService *
@@ -686,11 +793,15 @@ kabar_mail_service_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_error (&self->error);
   g_clear_pointer (&self->certificate_problem, kabar_certificate_problem_unref);
+  /* The workers' last status (STOPPED) may come after stop(), while a
+   * task still holds the service. */
+  g_clear_pointer (&self->pool_status, kabar_imap_worker_status_unref);
   g_hash_table_unref (self->folder_syncs);
   g_hash_table_unref (self->folder_ids);
   g_hash_table_unref (self->changed_folders);
   kabar_mail_service_clear_prefetch (self);
   kabar_mail_service_pop_free (self->pop);
+  kabar_mail_service_undo_free (self->undo);
   g_free (self->store_path);
   G_OBJECT_CLASS (kabar_mail_service_parent_class)->finalize (object);
 }
@@ -741,6 +852,9 @@ kabar_mail_service_class_init (KabarMailServiceClass *klass)
     g_signal_new ("change-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_INT64,
                   G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[NEW_MAIL] =
+    g_signal_new ("new-mail", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
   kabar_mail_service_sending_class_init (object_class);
 }
 

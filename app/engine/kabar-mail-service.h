@@ -117,6 +117,77 @@ void                     kabar_mail_service_list_messages_async     (KabarMailSe
 GPtrArray               *kabar_mail_service_list_messages_finish    (KabarMailService        *self,
                                                                      GAsyncResult            *result,
                                                                      GError                 **error);
+/* A page of a folder in the order sort gives, as messages or as
+ * conversations (KabarMessageListEntry elements; see
+ * kabar_store_list_entries()); the finish gives in *n_rows (may be NULL)
+ * the folder's count of rows in that view, read with the page. limit 0
+ * reads the count alone. */
+void                     kabar_mail_service_list_entries_async      (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     KabarMessageSort         sort,
+                                                                     gboolean                 conversations,
+                                                                     guint                    offset,
+                                                                     guint                    limit,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_entries_finish     (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     guint                   *n_rows,
+                                                                     GError                 **error);
+
+/* --- search ------------------------------------------------------------------------
+ *
+ * The query is what the user typed, never search syntax: messages with
+ * every word in their subject, sender, recipients or body text. In two
+ * stages, for a fast first answer:
+ *  1. local: the store's index (kabar_store_search(): words match as
+ *     prefixes, without case or accents, in any script), folder_id 0 for
+ *     every folder. Milliseconds, even in a folder of 100,000 messages.
+ *  2. server: for one folder of an IMAP account that is connected, the
+ *     server's UID SEARCH (TEXT for each word, which matches anywhere in
+ *     a word), which also finds mail whose body is not downloaded, and
+ *     so not indexed here. It gives its additions: what the server found
+ *     that the local stage did not give. For every folder (folder_id 0),
+ *     a POP account, one offline or still connecting, and a server that
+ *     cannot search (no UTF-8 search), it gives none, without error.
+ * A search box shows the first stage's results, then appends the
+ * second's (KabarSearchModel of the UI does). Each stage gives at most
+ * KABAR_MAIL_SERVICE_SEARCH_LIMIT messages (KabarMessageSummary elements),
+ * newest first, so a common word stays fast. Cancelling ends a stage at
+ * once with G_IO_ERROR_CANCELLED (a server search already sent finishes
+ * on its connection, unread). */
+#define KABAR_MAIL_SERVICE_SEARCH_LIMIT 500
+
+void                     kabar_mail_service_search_local_async      (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const char              *query,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_search_local_finish     (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+void                     kabar_mail_service_search_server_async     (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const char              *query,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_search_server_finish    (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* Both stages in one answer: the local results and the server's
+ * additions, newest first. */
+void                     kabar_mail_service_search_async            (KabarMailService        *self,
+                                                                     gint64                   folder_id,
+                                                                     const char              *query,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_search_finish           (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
 
 /* --- the user's changes ------------------------------------------------------
  *
@@ -179,6 +250,25 @@ void                     kabar_mail_service_delete_folder_async     (KabarMailSe
 gboolean                 kabar_mail_service_change_finish           (KabarMailService        *self,
                                                                      GAsyncResult            *result,
                                                                      GError                 **error);
+/* Like kabar_mail_service_change_finish(), and gives the change's id for
+ * undo (0 on error). Flag changes, moves (to Trash too) and copies can be
+ * undone; the last few of them are remembered, in memory only. */
+guint64                  kabar_mail_service_change_finish_id        (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* Puts back what the change did: each message's own previous flags, the
+ * moved messages where they were (on the server too), the copies gone.
+ * A change not yet replayed is dropped before the server sees it. A
+ * change that cannot be undone (delete for good, folder changes, one too
+ * old or unknown, or undone already) is KABAR_MAIL_SERVICE_ERROR_CANNOT_UNDO. */
+void                     kabar_mail_service_undo_change_async       (KabarMailService        *self,
+                                                                     guint64                  change_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+gboolean                 kabar_mail_service_undo_change_finish      (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
 
 /* --- message bodies ------------------------------------------------------------
  *
@@ -199,6 +289,8 @@ typedef enum
   /* The server no longer has the message (another device deleted it), or
    * does not have it yet (a copy made here, not yet replayed). */
   KABAR_MAIL_SERVICE_ERROR_NOT_ON_SERVER,
+  /* The change cannot be undone: see kabar_mail_service_undo_change_async(). */
+  KABAR_MAIL_SERVICE_ERROR_CANNOT_UNDO,
 } KabarMailServiceError;
 
 GQuark                   kabar_mail_service_error_quark             (void);
@@ -305,6 +397,12 @@ KabarOutgoingMessage    *kabar_mail_service_open_draft_finish       (KabarMailSe
  *  "change-refused" (guint kind, gint64 folder_id, GError *error)
  *                                               the server refused a change
  *                                               (a KabarPendingKind) and said why
+ *  "new-mail" (gint64 folder_id, GArray *message_ids)
+ *                                               messages (ids, gint64) that arrived
+ *                                               in the folder, unread, after its
+ *                                               first sync (a new account's mail
+ *                                               is not news): once per sync of the
+ *                                               folder, or per POP download
  *  "outbox-changed" ()                          the outbox's list changed
  *  "message-sent" (char *message_id)            the server took a message
  *  "message-failed" (gint64 id, GError *error)  an outbox message failed for good,

@@ -273,6 +273,61 @@ measure_reads (KabarStore *store,
            seconds_since (start) * 1000);
 }
 
+/* The message list's sorted pages and conversations
+ * (kabar_store_list_entries()): the count alone, and pages of 200 at the
+ * start, the middle and the end. A folder's conversations are worked out
+ * at the first read after the store changed (here, a flag change), and
+ * kept for the next reads: both are timed. */
+static double
+time_entries (KabarStore       *store,
+              gint64            folder_id,
+              KabarMessageSort  sort,
+              gboolean          conversations,
+              guint             offset,
+              guint             limit,
+              guint            *n_rows)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  entries = kabar_store_list_entries (store, folder_id, sort, conversations, offset, limit, n_rows, &error);
+  g_assert_no_error (error);
+  return seconds_since (start) * 1000;
+}
+
+static void
+measure_list_entries (KabarStore *store,
+                      gint64      folder_id)
+{
+  /* The sender and subject sorts make their index when first used. */
+  for (KabarMessageSort sort = KABAR_MESSAGE_SORT_SENDER; sort <= KABAR_MESSAGE_SORT_SUBJECT; sort++)
+    g_print ("List %s, first use (makes its index): %.1f ms\n", kabar_message_sort_to_string (sort),
+             time_entries (store, folder_id, sort, FALSE, 0, 200, NULL));
+
+  for (KabarMessageSort sort = KABAR_MESSAGE_SORT_DATE_NEWEST; sort <= KABAR_MESSAGE_SORT_SUBJECT; sort++)
+    for (int conversations = 0; conversations <= 1; conversations++)
+      {
+        KabarFlagUpdate touch = { 2, KABAR_MESSAGE_FLAG_SEEN | KABAR_MESSAGE_FLAG_FLAGGED * (guint) sort,
+                                  NULL, 5000 + (guint64) sort * 2 + (guint64) conversations };
+        g_autoptr(GError) error = NULL;
+        guint n_rows = 0;
+        double count_cold, count_warm, first, middle, last;
+
+        kabar_store_update_flags (store, folder_id, &touch, 1, &error);
+        g_assert_no_error (error);
+        count_cold = time_entries (store, folder_id, sort, conversations, 0, 0, &n_rows);
+        count_warm = time_entries (store, folder_id, sort, conversations, 0, 0, &n_rows);
+        first = time_entries (store, folder_id, sort, conversations, 0, 200, NULL);
+        middle = time_entries (store, folder_id, sort, conversations, n_rows / 2, 200, NULL);
+        last = time_entries (store, folder_id, sort, conversations, n_rows > 200 ? n_rows - 200 : 0, 200, NULL);
+        g_print ("List %s%s (%u rows): count %.2f ms after a change, %.2f ms then; "
+                 "pages of 200: first %.2f ms, middle %.2f ms, last %.2f ms\n",
+                 kabar_message_sort_to_string (sort), conversations ? ", conversations" : "", n_rows,
+                 count_cold, count_warm, first, middle, last);
+      }
+}
+
 /* What an EXPUNGE of many and a new UIDVALIDITY cost the writer. */
 static void
 measure_deletes (KabarStore *store,
@@ -354,6 +409,7 @@ main (int   argc,
   cpu = cpu_seconds () - cpu;
   g_print ("Indexed them for search, 500 a transaction: %.3f s, CPU %.3f s\n", seconds, cpu);
   measure_reads (store, folder_id, (guint) count);
+  measure_list_entries (store, folder_id);
   g_print ("Write-ahead log: %.1f MB\n", file_size (wal_path) / 1e6);
   g_clear_object (&store);
   g_print ("Database file after closing: %.1f MB (%.0f bytes a message)\n",

@@ -358,6 +358,49 @@ kabar_imap_session_uid_search_async (KabarImapSession    *self,
   kabar_imap_session_submit (self, command, cancellable, callback, user_data, kabar_imap_session_uid_search_async);
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+void
+kabar_imap_session_uid_search_text_async (KabarImapSession    *self,
+                                          const char * const  *words,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  KabarImapCommand *command;
+  gboolean ascii = TRUE;
+
+  g_return_if_fail (KABAR_IS_IMAP_SESSION (self));
+  g_return_if_fail (words != NULL && words[0] != NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    ascii = ascii && is_ascii (words[i]);
+  command = kabar_imap_session_new_command (self, "UID SEARCH", 0);
+  if (kabar_imap_session_has_capability (self, "ESEARCH"))
+    kabar_imap_command_add_atom (command, "RETURN (ALL)");
+  /* RFC 3501 §6.4.4: US-ASCII is every server's default; UTF-8 must be
+   * named, and a server may refuse it (BADCHARSET). */
+  if (!ascii)
+    kabar_imap_command_add_atom (command, "CHARSET UTF-8");
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      kabar_imap_command_add_atom (command, "TEXT");
+      kabar_imap_command_add_string (command, words[i]);
+    }
+  kabar_imap_command_set_data (command, kabar_imap_uid_set_new (), (GDestroyNotify) kabar_imap_uid_set_free);
+  command->untagged = search_untagged;
+  command->done = search_done;
+  kabar_imap_session_submit (self, command, cancellable, callback, user_data,
+                             kabar_imap_session_uid_search_async);
+}
+
 KabarImapUidSet *
 kabar_imap_session_uid_search_finish (KabarImapSession  *self,
                                       GAsyncResult      *result,

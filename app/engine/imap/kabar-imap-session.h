@@ -382,6 +382,18 @@ KabarImapUidSet      *kabar_imap_session_uid_search_finish   (KabarImapSession  
                                                               GAsyncResult            *result,
                                                               GError                 **error);
 
+/* UID SEARCH for the messages that hold every one of words (UTF-8) in
+ * their header or body: TEXT for each, ANDed. Each word goes as a string
+ * (quoted with \\ and \" escaped, or a literal for 8-bit text), never as
+ * search syntax, with CHARSET UTF-8 when any is not ASCII (a server that
+ * lacks it says NO [BADCHARSET]). words holds at least one word. Finish
+ * with kabar_imap_session_uid_search_finish(). */
+void                  kabar_imap_session_uid_search_text_async (KabarImapSession      *self,
+                                                                const char * const    *words,
+                                                                GCancellable          *cancellable,
+                                                                GAsyncReadyCallback    callback,
+                                                                gpointer               user_data);
+
 typedef enum
 {
   KABAR_IMAP_STORE_ADD,       /* +FLAGS */

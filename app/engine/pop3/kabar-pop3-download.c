@@ -258,6 +258,8 @@ typedef struct
   /* For the progress once committed. */
   KabarPop3DownloadProgressFunc progress;
   gpointer          progress_data;
+  KabarPop3DownloadStoredFunc stored;
+  gpointer          stored_data;
   guint             done;
   guint             total;
 } Batch;
@@ -316,6 +318,21 @@ on_message (KabarPop3Session *session,
 }
 
 static void
+report_stored (Batch *batch)
+{
+  GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), batch->messages->len);
+
+  for (guint i = 0; i < batch->messages->len; i++)
+    {
+      const KabarPopDownload *message = &g_array_index (batch->messages, KabarPopDownload, i);
+
+      if (message->summary != NULL && message->summary->id != 0)
+        g_array_append_val (ids, message->summary->id);
+    }
+  batch->stored (batch->folder_id, ids, batch->stored_data);
+}
+
+static void
 commit_in_thread (GTask        *task,
                   gpointer      source,
                   gpointer      task_data,
@@ -334,6 +351,8 @@ commit_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  if (batch->stored != NULL)
+    report_stored (batch);
   if (batch->progress != NULL)
     batch->progress (batch->folder_id, batch->done, batch->total, batch->progress_data);
   g_task_return_boolean (task, TRUE);
@@ -351,6 +370,8 @@ commit_async (Download      *download,
   download->done += batch->messages->len + batch->skipped;
   batch->progress = download->options.progress;
   batch->progress_data = download->options.progress_data;
+  batch->stored = download->options.stored;
+  batch->stored_data = download->options.stored_data;
   batch->done = download->done;
   batch->total = download->wanted->len;
   g_task_set_source_tag (task, commit_async);

@@ -24,6 +24,13 @@ typedef void (*KabarPop3DownloadProgressFunc) (gint64   folder_id,
                                                guint    total,
                                                gpointer user_data);
 
+/* Called after each batch is committed, on the store's thread, with the
+ * ids (gint64) of the messages it stored, in the local INBOX (folder_id).
+ * The array is the callee's. */
+typedef void (*KabarPop3DownloadStoredFunc)   (gint64   folder_id,
+                                               GArray  *message_ids,
+                                               gpointer user_data);
+
 typedef struct
 {
   /* Messages a batch holds once the first, small one is in; 0 for the
@@ -33,6 +40,8 @@ typedef struct
   gint64                        now;
   KabarPop3DownloadProgressFunc progress;
   gpointer                      progress_data;
+  KabarPop3DownloadStoredFunc   stored;
+  gpointer                      stored_data;
 } KabarPop3DownloadOptions;
 
 /* What one check of the server did. */

@@ -454,11 +454,11 @@ copy_row (KabarStoreConnection  *connection,
                                     "  internal_date, date, size, subject, from_name, from_address, "
                                     "  to_list, cc_list, message_id, in_reply_to, refs, "
                                     "  message_id_hash, in_reply_to_hash, thread_id, has_attachments, "
-                                    "  preview) "
+                                    "  preview, sender_key, subject_key) "
                                     "SELECT ?2, ?3, flags, keywords, internal_date, date, size, "
                                     "  subject, from_name, from_address, to_list, cc_list, message_id, "
                                     "  in_reply_to, refs, message_id_hash, in_reply_to_hash, thread_id, "
-                                    "  has_attachments, preview "
+                                    "  has_attachments, preview, sender_key, subject_key "
                                     "FROM messages WHERE id = ?1",
                                     error);
 
@@ -667,6 +667,31 @@ kabar_store_change_delete (KabarStore     *self,
   g_return_val_if_fail (uids != NULL || n_uids == 0, 0);
 
   return write_change (self, apply_message_change, &change, error);
+}
+
+gboolean
+kabar_store_change_messages_in (KabarStoreConnection  *connection,
+                                KabarPendingKind       kind,
+                                gint64                 folder_id,
+                                const guint32         *uids,
+                                gsize                  n_uids,
+                                KabarMessageFlags      add,
+                                KabarMessageFlags      remove,
+                                gint64                 to_folder_id,
+                                gint64                *operation_id,
+                                GError               **error)
+{
+  Change change = { .kind = kind, .folder_id = folder_id, .uids = uids, .n_uids = n_uids,
+                    .add = add, .remove = remove, .to_folder_id = to_folder_id };
+
+  g_return_val_if_fail (kind == KABAR_PENDING_FLAGS || kind == KABAR_PENDING_MOVE
+                        || kind == KABAR_PENDING_COPY || kind == KABAR_PENDING_DELETE, FALSE);
+  g_return_val_if_fail (to_folder_id != folder_id, FALSE);
+
+  if (!apply_message_change (connection, &change, error))
+    return FALSE;
+  *operation_id = change.operation_id;
+  return TRUE;
 }
 
 /* Appending. */
@@ -1303,4 +1328,14 @@ kabar_store_undo_pending_operation (KabarStore  *self,
   g_message ("Undid pending operation %" G_GINT64_FORMAT ", refused by the server: %s",
              operation_id, server_text != NULL ? server_text : "(no reason given)");
   return TRUE;
+}
+
+gboolean
+kabar_store_undo_pending_in (KabarStoreConnection  *connection,
+                             gint64                 operation_id,
+                             GError               **error)
+{
+  Completion completion = { .operation_id = operation_id };
+
+  return undo_operation (connection, &completion, error);
 }

@@ -643,6 +643,8 @@ kabar_store_pop_add_messages (KabarStore       *self,
    * mailbox far slower to download than the server is to send it. */
   stored = n == 0 || kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, add_pop_messages,
                                         &batch, error);
+  for (guint i = 0; stored && i < n; i++)
+    messages[i].summary->id = additions[i].message_id;
   if (stored && n > 0)
     index_downloads (self, n);
   return stored;

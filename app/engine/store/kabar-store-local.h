@@ -88,7 +88,8 @@ void       kabar_store_pop_download_clear       (KabarPopDownload           *mes
 
 /* kabar_store_pop_add_message() for n messages in one transaction, flushed
  * to disk once: all of them are stored, with their UIDLs, or none. Those
- * not prepared yet are prepared first. */
+ * not prepared yet are prepared first. Once stored, each summary's id is
+ * the message's (0 for a UIDL already known, which added nothing). */
 gboolean   kabar_store_pop_add_messages         (KabarStore                 *self,
                                                  gint64                      folder_id,
                                                  KabarPopDownload           *messages,

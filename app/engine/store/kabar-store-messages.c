@@ -46,15 +46,17 @@ enum
   COLUMN_PREVIEW,
 };
 
-/* Insertion takes the same columns, id aside, as parameters 1 to 19, and
- * the two Message-ID hashes. */
+/* Insertion takes the same columns, id aside, as parameters 1 to 19, the
+ * two Message-ID hashes and the two sort keys (given here, the schema's
+ * trigger has nothing to do: computing them there cost an update of
+ * every new row). */
 static const char insert_sql[] =
   "INSERT INTO messages (folder_id, uid, flags, keywords, modseq, internal_date, "
   "  date, size, subject, from_name, from_address, to_list, cc_list, message_id, "
   "  in_reply_to, refs, thread_id, has_attachments, preview, message_id_hash, "
-  "  in_reply_to_hash) "
+  "  in_reply_to_hash, sender_key, subject_key) "
   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-  "  ?17, ?18, ?19, ?20, ?21) "
+  "  ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
   "ON CONFLICT (folder_id, uid) DO NOTHING";
 
 static char *
@@ -187,6 +189,9 @@ bind_summary (sqlite3_stmt              *stmt,
   bind_text (stmt, 19, summary->preview);
   bind_hash (stmt, 20, ids->message_id);
   bind_hash (stmt, 21, ids->in_reply_to);
+  sqlite3_bind_text (stmt, 22, kabar_store_sender_key (summary->from_name, summary->from_address),
+                     -1, g_free);
+  sqlite3_bind_text (stmt, 23, kabar_store_subject_key (summary->subject), -1, g_free);
 }
 
 /* A UID the folder has: its envelope is the same, its flags are news,

@@ -61,6 +61,15 @@ void     kabar_store_set_insert_hook_for_testing (KabarStore           *self,
 KabarStoreInsertHook kabar_store_get_insert_hook (KabarStore *self,
                                                   gpointer   *data);
 
+/* The SQL functions the schema's sort key triggers call (version-006.sql):
+ * every connection that writes messages needs them. */
+gboolean kabar_store_list_init_connection (KabarStoreConnection  *connection,
+                                           GError               **error);
+/* Gives the rows from before version 6 their sort keys, a few thousand a
+ * transaction; at once when there are none. */
+gboolean kabar_store_list_fill_keys       (KabarStoreConnection  *writer,
+                                           GError               **error);
+
 /* Pieces of the public calls, run inside a transaction that does more
  * (kabar-store-changes.c applies a change and queues its operation in
  * one). */
@@ -98,6 +107,24 @@ gboolean kabar_store_change_append_in   (KabarStoreConnection       *connection,
                                          KabarMessageFlags           flags,
                                          const KabarMessageSummary  *summary,
                                          gint64                     *operation_id,
+                                         GError                    **error);
+/* kabar_store_change_flags(), _move(), _copy() or _delete() (kind says
+ * which) inside a transaction that does more: kabar-store-undo.c reads
+ * what the change did in the same one. */
+gboolean kabar_store_change_messages_in (KabarStoreConnection       *connection,
+                                         KabarPendingKind            kind,
+                                         gint64                      folder_id,
+                                         const guint32              *uids,
+                                         gsize                       n_uids,
+                                         KabarMessageFlags           add,
+                                         KabarMessageFlags           remove,
+                                         gint64                      to_folder_id,
+                                         gint64                     *operation_id,
+                                         GError                    **error);
+/* kabar_store_undo_pending_operation() inside a transaction that first
+ * checks the replay has not started the operation. */
+gboolean kabar_store_undo_pending_in    (KabarStoreConnection       *connection,
+                                         gint64                      operation_id,
                                          GError                    **error);
 /* The envelope of a whole RFC 5322 message, parsed with GMime, for a
  * message made or downloaded here (a sent copy, a POP download): size,

@@ -104,7 +104,9 @@ open_writer (const char  *path,
   if (!kabar_store_schema_check (writer, error)
       || !enable_wal (writer, error)
       || !kabar_store_connection_exec (writer, writer_pragmas, error)
-      || !kabar_store_schema_upgrade (writer, error))
+      || !kabar_store_list_init_connection (writer, error)
+      || !kabar_store_schema_upgrade (writer, error)
+      || !kabar_store_list_fill_keys (writer, error))
     {
       g_prefix_error (error, "%s: ", path);
       kabar_store_connection_close (writer);

@@ -231,6 +231,66 @@ GPtrArray             *kabar_store_list_thread            (KabarStore           
                                                            gint64                      thread_id,
                                                            GError                    **error);
 
+/* The message list, sorted, one row a message or a conversation
+ * (kabar-store-list.c). */
+
+/* The settings' "message-sort" values: "date-newest", "date-oldest",
+ * "sender", "subject". Within a sender or a subject, newest first. */
+typedef enum
+{
+  KABAR_MESSAGE_SORT_DATE_NEWEST,
+  KABAR_MESSAGE_SORT_DATE_OLDEST,
+  /* The sender's name, else address, case-folded. */
+  KABAR_MESSAGE_SORT_SENDER,
+  /* Case-folded, without the reply and forward prefixes (Re:, Fwd:, AW:,
+   * Balas:...). */
+  KABAR_MESSAGE_SORT_SUBJECT,
+} KabarMessageSort;
+
+/* The setting's text for sort, and back (an unknown text is
+ * KABAR_MESSAGE_SORT_DATE_NEWEST). */
+const char            *kabar_message_sort_to_string       (KabarMessageSort            sort);
+KabarMessageSort       kabar_message_sort_from_string     (const char                 *text);
+
+/* One row of the list. A conversation is the messages of one thread in
+ * the folder: its summary is the newest of them, with the flags of the
+ * whole (unread while any is, flagged, answered or with attachments when
+ * any is). */
+typedef struct
+{
+  KabarMessageSummary *summary;
+  /* The messages the row stands for in the folder: 1 for a message. */
+  guint                n_messages;
+  /* Their server UIDs, ascending; a message not yet on the server
+   * (provisional, uid 0) has none, so n_uids may be below n_messages. */
+  guint32             *uids;
+  gsize                n_uids;
+} KabarMessageListEntry;
+
+void                   kabar_message_list_entry_free      (KabarMessageListEntry      *entry);
+
+/* A page of the folder's rows in the order sort gives, as messages or as
+ * conversations (KabarMessageListEntry elements), and in *n_rows (may be
+ * NULL) how many rows the folder has in that view, from the same state of
+ * the store. Messages hidden by a pending move or delete are left out.
+ * Conversations are in the order of their newest message (date-oldest:
+ * the reverse), or of its sender or subject. The conversations of a
+ * folder are worked out in one pass over an index, kept until the store
+ * changes. */
+GPtrArray             *kabar_store_list_entries           (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           KabarMessageSort            sort,
+                                                           gboolean                    conversations,
+                                                           guint                       offset,
+                                                           guint                       limit,
+                                                           guint                      *n_rows,
+                                                           GError                    **error);
+
+/* Sort keys, as the store keeps them: exposed for tests. NULL for none. */
+char                  *kabar_store_sender_key             (const char                 *name,
+                                                           const char                 *address);
+char                  *kabar_store_subject_key            (const char                 *subject);
+
 /* Bodies and search. */
 
 /* Stores the raw RFC 5322 message and the plain text the MIME layer found
@@ -461,6 +521,96 @@ gboolean               kabar_store_complete_pending_append (KabarStore          
 gboolean               kabar_store_undo_pending_operation (KabarStore                 *self,
                                                            gint64                      operation_id,
                                                            const char                 *server_text,
+                                                           GError                    **error);
+
+/* Undoing what the user did (kabar-store-undo.c): while its operation is
+ * pending, by cancelling it; once the server has it, by a new change the
+ * other way, found from what the change recorded. */
+
+/* One message a change acted on. */
+typedef struct
+{
+  /* In the change's folder. */
+  guint32            uid;
+  /* Its row there. */
+  gint64             source_id;
+  /* The provisional row a move or copy made; 0 for none. */
+  gint64             target_id;
+  /* Without angle brackets, or NULL. */
+  char              *message_id;
+  /* Its flags before a flag change. */
+  KabarMessageFlags  old_flags;
+  /* Set by kabar_store_locate_transferred(): the message's UID in the
+   * destination (0: not there, or not known yet), and whether it shows
+   * in the change's folder again (the server refused the move). */
+  guint32            found_uid;
+  gboolean           in_source;
+} KabarChangedMessage;
+
+/* Clears a KabarChangedMessage (for g_array_set_clear_func()). */
+void                   kabar_changed_message_clear        (gpointer                    message);
+
+/* kabar_store_change_flags(), _move(), _copy() or _delete(), as kind
+ * says (to_folder_id for a move or copy, add and remove for flags), and
+ * in the same transaction what it did to each message, into *messages
+ * (KabarChangedMessage elements, UIDs ascending). Returns the
+ * operation's id, or 0 with error set. */
+gint64                 kabar_store_change_recorded        (KabarStore                 *self,
+                                                           KabarPendingKind            kind,
+                                                           gint64                      folder_id,
+                                                           const guint32              *uids,
+                                                           gsize                       n_uids,
+                                                           KabarMessageFlags           add,
+                                                           KabarMessageFlags           remove,
+                                                           gint64                      to_folder_id,
+                                                           GArray                    **messages,
+                                                           GError                    **error);
+
+typedef enum
+{
+  /* Undone here and dropped: the server never sees it. */
+  KABAR_CANCEL_DONE,
+  /* The replay has started it (its command may have reached the server):
+   * left alone. */
+  KABAR_CANCEL_STARTED,
+  /* No longer pending: the server did it, or refused it. */
+  KABAR_CANCEL_GONE,
+} KabarCancelOutcome;
+
+/* Undoes the operation here and drops it, as a refusal would, in one
+ * transaction that checks first that the replay has not started it:
+ * kabar_store_mark_pending_started() and this exclude each other, and the
+ * replay skips an operation that went. */
+gboolean               kabar_store_cancel_pending_operation (KabarStore               *self,
+                                                             gint64                    operation_id,
+                                                             KabarCancelOutcome       *outcome,
+                                                             GError                  **error);
+/* Whether the operation is still pending. */
+gboolean               kabar_store_has_pending_operation  (KabarStore                 *self,
+                                                           gint64                      operation_id,
+                                                           gboolean                   *pending,
+                                                           GError                    **error);
+/* Gives each message's bits of touched back as old_flags has them, by new
+ * flag changes (one per set of flags) in one transaction. Messages that
+ * have them already, or that the folder no longer shows, are left out;
+ * *n_restored (may be NULL) counts the others. */
+gboolean               kabar_store_restore_flags          (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           const KabarChangedMessage  *messages,
+                                                           gsize                       n_messages,
+                                                           KabarMessageFlags           touched,
+                                                           guint                      *n_restored,
+                                                           GError                    **error);
+/* After a move or copy from folder_id to to_folder_id is no longer
+ * pending: sets each message's found_uid and in_source. A message is
+ * found as the row the operation made (numbered by the server's COPYUID),
+ * else, when the sync was faster, as a row of its Message-ID that came
+ * after the change (never one the destination held before). */
+gboolean               kabar_store_locate_transferred     (KabarStore                 *self,
+                                                           gint64                      folder_id,
+                                                           gint64                      to_folder_id,
+                                                           KabarChangedMessage        *messages,
+                                                           gsize                       n_messages,
                                                            GError                    **error);
 
 G_END_DECLS

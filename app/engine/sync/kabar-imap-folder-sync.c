@@ -45,6 +45,8 @@ typedef struct
    * first screenful shows before the rest is read. */
   GArray                     *chunk_lows;
   guint                       chunk_index;
+  KabarImapSyncNewMailFunc    new_mail;
+  gpointer                    new_mail_data;
 } FolderSync;
 
 static void
@@ -523,6 +525,21 @@ sync_from_scratch (FolderSync  *sync,
   return !had_local || fetch_all_flags (sync, error);
 }
 
+static void
+announce_new_mail (FolderSync *sync)
+{
+  GArray *ids = kabar_sync_inserter_steal_unread (sync->inserter);
+
+  if (ids == NULL)
+    return;
+  if (ids->len == 0)
+    {
+      g_array_unref (ids);
+      return;
+    }
+  sync->new_mail (sync->folder->id, ids, sync->new_mail_data);
+}
+
 static gboolean
 sync_since_last (FolderSync  *sync,
                  GError     **error)
@@ -536,11 +553,18 @@ sync_since_last (FolderSync  *sync,
       g_autofree char *criteria = g_strdup_printf ("UID %u:*", sync->folder->sync.uidnext);
       g_autoptr(KabarImapUidSet) server = search (sync, criteria, error);
       g_autoptr(GArray) missing = NULL;
+      gboolean ok;
 
       if (server == NULL)
         return FALSE;
       missing = missing_uids (sync, server, sync->folder->sync.uidnext);
-      if (!fetch_new (sync, missing, error) || !load_local (sync, error))
+      if (sync->new_mail != NULL)
+        kabar_sync_inserter_keep_unread (sync->inserter);
+      ok = fetch_new (sync, missing, error);
+      /* What was stored before an error is news too, and will not be
+       * fetched again. */
+      announce_new_mail (sync);
+      if (!ok || !load_local (sync, error))
         return FALSE;
     }
   if (sync->flag_updates->len > 0 && !apply_flag_updates (sync, error))
@@ -611,6 +635,8 @@ kabar_imap_sync_folder (KabarImapSession           *session,
     .cancellable = cancellable,
     .batch_size = options != NULL && options->batch_size > 0 ? options->batch_size
                                                               : DEFAULT_BATCH,
+    .new_mail = options != NULL ? options->new_mail : NULL,
+    .new_mail_data = options != NULL ? options->new_mail_data : NULL,
   };
   gboolean ok;
 

@@ -19,6 +19,15 @@ typedef void (*KabarImapSyncProgressFunc) (gint64   folder_id,
                                            guint    total,
                                            gpointer user_data);
 
+/* Called once a sync after the folder's first has stored new mail (also
+ * when an error cut it short), on the caller's thread, with the store's
+ * ids (gint64, in no particular order) of the messages it stored unread:
+ * mail to announce. A first sync, or one after a new UIDVALIDITY, brings
+ * the mailbox, not news, and calls it not. The array is the callee's. */
+typedef void (*KabarImapSyncNewMailFunc) (gint64   folder_id,
+                                          GArray  *message_ids,
+                                          gpointer user_data);
+
 typedef struct
 {
   /* Messages a FETCH asks for once the first screenful is in; 0 for the
@@ -26,6 +35,8 @@ typedef struct
   guint                     batch_size;
   KabarImapSyncProgressFunc progress;
   gpointer                  progress_data;
+  KabarImapSyncNewMailFunc  new_mail;
+  gpointer                  new_mail_data;
 } KabarImapSyncOptions;
 
 /* What one sync of a folder changed in the store. */

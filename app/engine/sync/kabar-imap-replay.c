@@ -716,6 +716,23 @@ refuse (Replay                      *replay,
   return TRUE;
 }
 
+/* The operation went from the store while it was replayed, and the store
+ * calls naming it found nothing: the user took it back (an undo, which
+ * can only take what has not been marked started, so nothing of it was
+ * sent) or its folder went. There is nothing left to do for it. */
+static gboolean
+has_vanished (Replay                      *replay,
+              const KabarPendingOperation *operation,
+              const GError                *error)
+{
+  gboolean pending = TRUE;
+
+  if (!g_error_matches (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND))
+    return FALSE;
+  return kabar_store_has_pending_operation (replay->store, operation->id, &pending, NULL)
+         && !pending;
+}
+
 static gboolean
 replay_operation (Replay                      *replay,
                   const KabarPendingOperation *operation,
@@ -729,7 +746,7 @@ replay_operation (Replay                      *replay,
 
   if (payload != NULL)
     {
-      if (replay_step (replay, &step, &local_error))
+      if (replay_step (replay, &step, &local_error) || has_vanished (replay, operation, local_error))
         return TRUE;
       if (!is_refusal (local_error))
         {

@@ -47,6 +47,9 @@ typedef void (*KabarImapRefusedFunc) (const KabarPendingOperation *operation,
  *    MOVE is atomic: a started one is sent again for what is left.
  *  - A started folder create that finds the folder exists, and a started
  *    rename or delete that finds the folder gone, are done.
+ * An operation that goes from the store while it is replayed (the user
+ * undid it: kabar_store_cancel_pending_operation() takes only one not
+ * marked started, so nothing of it was sent) is skipped.
  * Moving needs MOVE or UIDPLUS, deleting for good UIDPLUS (a plain
  * EXPUNGE would remove what others marked \Deleted too): without them the
  * operation is refused, nothing sent.

@@ -38,6 +38,8 @@ struct _KabarSyncInserter
   guint                      stored;
   guint                      total;
   GError                    *error;
+  /* NULL unless kabar_sync_inserter_keep_unread() was called. */
+  GArray                    *unread;
 };
 
 static void
@@ -78,6 +80,22 @@ index_pending (KabarSyncInserter *self,
     }
 }
 
+/* With the lock held. */
+static void
+keep_unread (KabarSyncInserter *self,
+             GPtrArray         *batch)
+{
+  if (self->unread == NULL)
+    return;
+  for (guint i = 0; i < batch->len; i++)
+    {
+      const KabarMessageSummary *summary = g_ptr_array_index (batch, i);
+
+      if ((summary->flags & KABAR_MESSAGE_FLAG_SEEN) == 0 && summary->id != 0)
+        g_array_append_val (self->unread, summary->id);
+    }
+}
+
 /* An empty batch is finish()'s: it indexes what is left. */
 static void
 write_batch (gpointer data,
@@ -113,7 +131,10 @@ write_batch (gpointer data,
   if (error != NULL && self->error == NULL)
     self->error = g_steal_pointer (&error);
   else if (!failed && error == NULL)
-    self->stored += batch->len;
+    {
+      self->stored += batch->len;
+      keep_unread (self, batch);
+    }
   stored = self->stored;
   total = MAX (self->total, stored);
   self->queued--;
@@ -228,8 +249,29 @@ kabar_sync_inserter_get_stored (KabarSyncInserter *self)
 }
 
 void
+kabar_sync_inserter_keep_unread (KabarSyncInserter *self)
+{
+  g_mutex_lock (&self->lock);
+  if (self->unread == NULL)
+    self->unread = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_mutex_unlock (&self->lock);
+}
+
+GArray *
+kabar_sync_inserter_steal_unread (KabarSyncInserter *self)
+{
+  GArray *unread;
+
+  g_mutex_lock (&self->lock);
+  unread = g_steal_pointer (&self->unread);
+  g_mutex_unlock (&self->lock);
+  return unread;
+}
+
+void
 kabar_sync_inserter_free (KabarSyncInserter *self)
 {
+  g_clear_pointer (&self->unread, g_array_unref);
   g_thread_pool_free (self->pool, FALSE, TRUE);
   g_ptr_array_unref (self->batch);
   g_clear_error (&self->error);

@@ -41,6 +41,12 @@ gboolean           kabar_sync_inserter_finish     (KabarSyncInserter         *se
                                                    GError                   **error);
 /* Summaries committed so far. */
 guint              kabar_sync_inserter_get_stored (KabarSyncInserter         *self);
+/* From now on, keeps the store's ids (gint64) of the committed summaries
+ * that are not \Seen, in the order committed: new mail to announce. */
+void               kabar_sync_inserter_keep_unread (KabarSyncInserter        *self);
+/* What kabar_sync_inserter_keep_unread() kept since the last call (NULL
+ * when it was not asked for); call after finish(). */
+GArray            *kabar_sync_inserter_steal_unread (KabarSyncInserter       *self);
 void               kabar_sync_inserter_free       (KabarSyncInserter         *self);
 
 G_END_DECLS
