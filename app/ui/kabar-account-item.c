@@ -12,6 +12,10 @@
 #include "kabar-imap-error.h"
 #include "kabar-net-error.h"
 
+/* Messages to bring in before a sync says how far it is: a shorter one
+ * ends before the words could be read. */
+#define LONG_SYNC 200
+
 struct _KabarAccountItem
 {
   GObject                parent_instance;
@@ -30,6 +34,7 @@ struct _KabarAccountItem
   char                  *status_text;
   char                  *status_detail;
   /* The last sync-progress of this sync, total 0 for none. */
+  gint64                 progress_folder_id;
   guint                  progress_done;
   guint                  progress_total;
 };
@@ -125,6 +130,25 @@ set_string (char       **field,
   g_object_notify_by_pspec (object, pspec);
 }
 
+/* "Syncing Inbox: 1,200 of 40,000", the numbers grouped as the
+ * language groups them. */
+static char *
+describe_progress (KabarAccountItem *self)
+{
+  KabarFolderItem *folder = g_hash_table_lookup (self->items, &self->progress_folder_id);
+  g_autofree char *done = g_strdup_printf ("%'u", self->progress_done);
+  g_autofree char *total = g_strdup_printf ("%'u", self->progress_total);
+
+  if (folder == NULL)
+    /* Translators: "Receiving 1,200 of 40,000 messages". */
+    return g_strdup_printf (ngettext ("Receiving %s of %s message", "Receiving %s of %s messages",
+                                      self->progress_total),
+                            done, total);
+  /* Translators: "Syncing Inbox: 1,200 of 40,000"; the first %s is the folder. */
+  return g_strdup_printf (ngettext ("Syncing %s: %s of %s", "Syncing %s: %s of %s", self->progress_total),
+                          kabar_folder_item_get_display_name (folder), done, total);
+}
+
 static void
 update_status (KabarAccountItem *self)
 {
@@ -144,11 +168,8 @@ update_status (KabarAccountItem *self)
       state = KABAR_ACCOUNT_ITEM_STATE_BUSY;
       /* Without a count, the spinner says enough: a sync that finds
        * nothing new should not flash a line. */
-      if (self->progress_total > 0)
-        text = g_strdup_printf (ngettext ("Receiving %u of %u message",
-                                          "Receiving %u of %u messages",
-                                          self->progress_total),
-                                self->progress_done, self->progress_total);
+      if (self->progress_total >= LONG_SYNC)
+        text = describe_progress (self);
       break;
     case KABAR_MAIL_SERVICE_STATUS_OFFLINE:
       state = KABAR_ACCOUNT_ITEM_STATE_OFFLINE;
@@ -386,6 +407,7 @@ on_sync_progress (KabarMailService *service,
                   guint             total,
                   KabarAccountItem *self)
 {
+  self->progress_folder_id = folder_id;
   self->progress_done = MIN (done, total);
   self->progress_total = total;
   update_status (self);

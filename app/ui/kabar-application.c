@@ -12,8 +12,10 @@
 
 #include "kabar-account-manager.h"
 #include "kabar-application.h"
+#include "kabar-folder-list.h"
 #include "kabar-mail-service.h"
 #include "kabar-message-window.h"
+#include "kabar-new-mail-notification.h"
 #include "kabar-window.h"
 
 struct _KabarApplication
@@ -28,6 +30,9 @@ struct _KabarApplication
   /* The window waits for the accounts, so it never shows "no account"
    * for a moment to someone who has one. */
   gboolean             present_when_loaded;
+  GSettings           *settings;
+  /* Account id -> Announced: what each account's notification shows. */
+  GHashTable          *announced;
 };
 
 G_DEFINE_FINAL_TYPE (KabarApplication, kabar_application, ADW_TYPE_APPLICATION)
@@ -71,8 +76,17 @@ find_service (KabarApplication *self,
   return NULL;
 }
 
+static void on_new_mail       (KabarMailService *service,
+                               gint64            folder_id,
+                               GArray           *message_ids,
+                               KabarApplication *self);
+static void on_folder_changed (KabarMailService *service,
+                               gint64            folder_id,
+                               KabarApplication *self);
+
 static KabarMailService *
-start_service (KabarAccount *account)
+start_service (KabarApplication *self,
+               KabarAccount     *account)
 {
   g_autofree char *path = kabar_mail_service_dup_default_store_path (account);
   g_autofree char *directory = g_path_get_dirname (path);
@@ -84,6 +98,8 @@ start_service (KabarAccount *account)
     g_warning ("Could not make the folder %s for the mail of %s: %s", directory,
                kabar_account_get_address (account), g_strerror (errno));
   service = kabar_mail_service_new (account, path);
+  g_signal_connect_object (service, "new-mail", G_CALLBACK (on_new_mail), self, 0);
+  g_signal_connect_object (service, "folder-changed", G_CALLBACK (on_folder_changed), self, 0);
   kabar_mail_service_start (service);
   return service;
 }
@@ -122,7 +138,8 @@ sync_services (KabarApplication *self)
           && kabar_account_get_incoming_kind (account) != KABAR_INCOMING_POP3)
         continue;
       service = find_service (self, account);
-      g_ptr_array_add (wanted, service != NULL ? g_object_ref (service) : start_service (account));
+      g_ptr_array_add (wanted, service != NULL ? g_object_ref (service)
+                                                : start_service (self, account));
     }
 
   same = wanted->len == n_services;
@@ -190,6 +207,255 @@ on_accounts_loaded (GObject      *source,
       if (windows != NULL)
         gtk_window_present (windows->data);
     }
+}
+
+/* --- new mail -------------------------------------------------------------------------------- */
+
+/* What an account's notification shows, to withdraw it once it is read. */
+typedef struct
+{
+  KabarMailService *service;
+  gint64            folder_id;
+  GArray           *message_ids;
+} Announced;
+
+static void
+announced_free (gpointer data)
+{
+  Announced *announced = data;
+
+  g_object_unref (announced->service);
+  g_array_unref (announced->message_ids);
+  g_free (announced);
+}
+
+/* A batch on its way to a notification: read off the UI thread. */
+typedef struct
+{
+  KabarStore *store;
+  gint64      folder_id;
+  GArray     *message_ids;
+} Batch;
+
+static void
+batch_free (gpointer data)
+{
+  Batch *batch = data;
+
+  g_object_unref (batch->store);
+  g_array_unref (batch->message_ids);
+  g_free (batch);
+}
+
+/* The batch's messages still unread (KabarMessageSummary elements); none
+ * when the folder is not the INBOX. */
+static void
+read_unread_in_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  Batch *batch = task_data;
+  GPtrArray *unread = g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_message_summary_free);
+  g_autoptr(KabarStoreFolder) folder = kabar_store_get_folder (batch->store, batch->folder_id, NULL);
+
+  for (guint i = 0; folder != NULL && folder->role == KABAR_FOLDER_ROLE_INBOX
+                    && i < batch->message_ids->len; i++)
+    {
+      gint64 id = g_array_index (batch->message_ids, gint64, i);
+      /* Gone meanwhile (moved, deleted): nothing to announce. */
+      KabarMessageSummary *summary = kabar_store_get_message (batch->store, id, NULL);
+
+      if (summary != NULL && (summary->flags & KABAR_MESSAGE_FLAG_SEEN) == 0)
+        g_ptr_array_add (unread, summary);
+      else
+        g_clear_pointer (&summary, kabar_message_summary_free);
+    }
+  g_task_return_pointer (task, unread, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+read_unread_async (KabarMailService    *service,
+                   gint64               folder_id,
+                   GArray              *message_ids,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (service, NULL, callback, user_data);
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->store = g_object_ref (kabar_mail_service_get_store (service));
+  batch->folder_id = folder_id;
+  batch->message_ids = g_array_ref (message_ids);
+  g_task_set_source_tag (task, read_unread_async);
+  g_task_set_task_data (task, batch, batch_free);
+  g_task_run_in_thread (task, read_unread_in_thread);
+}
+
+static GtkWidget *
+find_folder_list (GtkWidget *widget)
+{
+  if (KABAR_IS_FOLDER_LIST (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_folder_list (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The user is looking at the folder already: the list shows the news. */
+static gboolean
+window_shows_folder (KabarApplication *self,
+                     KabarMailService *service,
+                     gint64            folder_id)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *list;
+  KabarFolderItem *folder;
+
+  if (!KABAR_IS_WINDOW (window) || !gtk_window_is_active (window)
+      || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    return FALSE;
+  list = find_folder_list (GTK_WIDGET (window));
+  folder = list != NULL ? kabar_folder_list_get_selected (KABAR_FOLDER_LIST (list)) : NULL;
+  return folder != NULL && kabar_folder_item_get_service (folder) == service
+         && kabar_folder_item_get_id (folder) == folder_id;
+}
+
+static void
+on_unread_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KabarApplication) self = user_data;
+  KabarMailService *service = KABAR_MAIL_SERVICE (source);
+  KabarAccount *account = kabar_mail_service_get_account (service);
+  g_autoptr(GPtrArray) unread = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+  Announced *announced;
+  gint64 folder_id = ((Batch *) g_task_get_task_data (G_TASK (result)))->folder_id;
+
+  /* Shut down meanwhile: announced is gone. */
+  if (self->announced == NULL || unread == NULL || unread->len == 0
+      || window_shows_folder (self, service, folder_id)
+      || !g_settings_get_boolean (self->settings, "notifications"))
+    return;
+  notification = kabar_new_mail_notification_new (account, folder_id, unread);
+  id = kabar_new_mail_notification_dup_id (account);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+
+  announced = g_new0 (Announced, 1);
+  announced->service = g_object_ref (service);
+  announced->folder_id = folder_id;
+  announced->message_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), unread->len);
+  for (guint i = 0; i < unread->len; i++)
+    g_array_append_val (announced->message_ids,
+                        ((KabarMessageSummary *) g_ptr_array_index (unread, i))->id);
+  g_hash_table_replace (self->announced, g_strdup (kabar_account_get_id (account)), announced);
+}
+
+static void
+on_new_mail (KabarMailService *service,
+             gint64            folder_id,
+             GArray           *message_ids,
+             KabarApplication *self)
+{
+  /* Shown as it arrived: the user saw it come in. */
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "notifications")
+      || kabar_mail_service_get_store (service) == NULL
+      || window_shows_folder (self, service, folder_id))
+    return;
+  read_unread_async (service, folder_id, message_ids, on_unread_read, g_object_ref (self));
+}
+
+static void
+withdraw (KabarApplication *self,
+          KabarAccount     *account)
+{
+  g_autofree char *id = kabar_new_mail_notification_dup_id (account);
+
+  g_application_withdraw_notification (G_APPLICATION (self), id);
+  g_hash_table_remove (self->announced, kabar_account_get_id (account));
+}
+
+static void
+on_announced_reread (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(KabarApplication) self = user_data;
+  KabarAccount *account = kabar_mail_service_get_account (KABAR_MAIL_SERVICE (source));
+  g_autoptr(GPtrArray) unread = g_task_propagate_pointer (G_TASK (result), NULL);
+  Batch *batch = g_task_get_task_data (G_TASK (result));
+  Announced *announced = self->announced != NULL
+                         ? g_hash_table_lookup (self->announced, kabar_account_get_id (account))
+                         : NULL;
+
+  /* Still the same notification, and everything in it read or gone. */
+  if (announced != NULL && announced->message_ids == batch->message_ids
+      && unread != NULL && unread->len == 0)
+    withdraw (self, account);
+}
+
+/* Read here or elsewhere: the notification has nothing left to say. */
+static void
+on_folder_changed (KabarMailService *service,
+                   gint64            folder_id,
+                   KabarApplication *self)
+{
+  KabarAccount *account = kabar_mail_service_get_account (service);
+  Announced *announced = self->announced != NULL
+                         ? g_hash_table_lookup (self->announced, kabar_account_get_id (account))
+                         : NULL;
+
+  if (announced == NULL || announced->service != service || announced->folder_id != folder_id)
+    return;
+  read_unread_async (service, folder_id, announced->message_ids, on_announced_reread,
+                     g_object_ref (self));
+}
+
+static KabarMailService *
+find_service_by_id (KabarApplication *self,
+                    const char       *account_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->services));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KabarMailService) service = g_list_model_get_item (G_LIST_MODEL (self->services), i);
+
+      if (g_strcmp0 (kabar_account_get_id (kabar_mail_service_get_account (service)), account_id) == 0)
+        return service;
+    }
+  return NULL;
+}
+
+/* A notification clicked: the window, on that message. */
+static void
+kabar_application_show_message_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  KabarApplication *self = KABAR_APPLICATION (user_data);
+  const char *account_id = NULL;
+  gint64 folder_id = 0;
+  gint64 message_id = 0;
+  KabarMailService *service;
+  GtkWindow *window;
+
+  g_variant_get (parameter, "(&sxx)", &account_id, &folder_id, &message_id);
+  g_application_activate (G_APPLICATION (self));
+  service = find_service_by_id (self, account_id);
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (service == NULL || !KABAR_IS_WINDOW (window))
+    return;
+  kabar_window_show_message (KABAR_WINDOW (window), service, folder_id, message_id);
 }
 
 /* --- the application --------------------------------------------------------------------- */
@@ -287,6 +553,8 @@ kabar_application_quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = kabar_application_about_action },
   { .name = "quit", .activate = kabar_application_quit_action },
+  { .name = "show-message", .activate = kabar_application_show_message_action,
+    .parameter_type = KABAR_NEW_MAIL_TARGET_TYPE },
 };
 
 static void
@@ -329,6 +597,8 @@ kabar_application_dispose (GObject *object)
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->announced, g_hash_table_unref);
   G_OBJECT_CLASS (kabar_application_parent_class)->dispose (object);
 }
 
@@ -370,4 +640,6 @@ kabar_application_init (KabarApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   self->cancellable = g_cancellable_new ();
   self->services = g_list_store_new (KABAR_TYPE_MAIL_SERVICE);
+  self->settings = g_settings_new (KABAR_APPLICATION_ID);
+  self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, announced_free);
 }

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kabar-account-fix.h"
 #include "kabar-account-item.h"
 #include "kabar-folder-item.h"
 #include "kabar-folder-row.h"
@@ -25,6 +26,7 @@ struct _KabarFolderRow
   GtkImage   *account_state_icon;
   GtkLabel   *status_text;
   GtkLabel   *status_detail;
+  GtkButton  *fix_button;
 
   GtkWidget  *folder_box;
   GtkImage   *folder_icon;
@@ -50,6 +52,7 @@ show_account (KabarFolderRow   *self,
   const char *title = kabar_account_item_get_title (account);
   const char *address = kabar_account_item_get_address (account);
   gboolean busy = state == KABAR_ACCOUNT_ITEM_STATE_BUSY;
+  const char *fix_label;
 
   gtk_label_set_text (self->account_title, title);
   /* The address says nothing new under an account named by it. */
@@ -70,6 +73,11 @@ show_account (KabarFolderRow   *self,
       gtk_image_set_from_icon_name (self->account_state_icon, "dialog-warning-symbolic");
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_state_icon), _("Needs attention"));
     }
+
+  fix_label = kabar_account_fix_get_label (kabar_account_fix_for (kabar_account_item_get_service (account)));
+  gtk_widget_set_visible (GTK_WIDGET (self->fix_button), fix_label != NULL);
+  if (fix_label != NULL)
+    gtk_button_set_label (self->fix_button, fix_label);
 
   set_label (self->status_text, kabar_account_item_get_status_text (account));
   set_label (self->status_detail, kabar_account_item_get_status_detail (account));
@@ -114,6 +122,19 @@ update (KabarFolderRow *self)
     show_account (self, KABAR_ACCOUNT_ITEM (self->item));
   else if (KABAR_IS_FOLDER_ITEM (self->item))
     show_folder (self, KABAR_FOLDER_ITEM (self->item));
+}
+
+/* The sidebar knows the window the fix needs. */
+static void
+on_fix_clicked (KabarFolderRow *self)
+{
+  KabarMailService *service;
+
+  if (!KABAR_IS_ACCOUNT_ITEM (self->item))
+    return;
+  service = kabar_account_item_get_service (KABAR_ACCOUNT_ITEM (self->item));
+  gtk_widget_activate_action (GTK_WIDGET (self), "sidebar.fix-account", "s",
+                              kabar_account_get_id (kabar_mail_service_get_account (service)));
 }
 
 static void
@@ -180,6 +201,8 @@ kabar_folder_row_class_init (KabarFolderRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarFolderRow, account_state_icon);
   gtk_widget_class_bind_template_child (widget_class, KabarFolderRow, status_text);
   gtk_widget_class_bind_template_child (widget_class, KabarFolderRow, status_detail);
+  gtk_widget_class_bind_template_child (widget_class, KabarFolderRow, fix_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_fix_clicked);
   gtk_widget_class_bind_template_child (widget_class, KabarFolderRow, folder_box);
   gtk_widget_class_bind_template_child (widget_class, KabarFolderRow, folder_icon);
   gtk_widget_class_bind_template_child (widget_class, KabarFolderRow, folder_name);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "kabar-message-item.h"
 
 struct _KabarMessageItem
@@ -13,6 +15,9 @@ struct _KabarMessageItem
   GObject              parent_instance;
 
   KabarMessageSummary *summary;
+  guint                thread_count;
+  guint32             *uids;
+  gsize                n_uids;
 };
 
 enum
@@ -26,13 +31,48 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (KabarMessageItem, kabar_message_item, G_TYPE_OBJECT)
 
+/* Takes summary. */
+static void
+set_row (KabarMessageItem    *self,
+         KabarMessageSummary *summary,
+         guint                thread_count,
+         const guint32       *uids,
+         gsize                n_uids)
+{
+  g_clear_pointer (&self->summary, kabar_message_summary_free);
+  g_clear_pointer (&self->uids, g_free);
+  self->summary = summary;
+  self->thread_count = thread_count;
+  self->uids = n_uids > 0 ? g_memdup2 (uids, n_uids * sizeof (guint32)) : NULL;
+  self->n_uids = n_uids;
+}
+
+static void
+set_message (KabarMessageItem          *self,
+             const KabarMessageSummary *summary)
+{
+  set_row (self, kabar_message_summary_copy (summary), 1, &summary->uid, summary->uid != 0 ? 1 : 0);
+}
+
 KabarMessageItem *
 kabar_message_item_new (const KabarMessageSummary *summary)
 {
   KabarMessageItem *self = g_object_new (KABAR_TYPE_MESSAGE_ITEM, NULL);
 
   if (summary != NULL)
-    self->summary = kabar_message_summary_copy (summary);
+    set_message (self, summary);
+  return self;
+}
+
+KabarMessageItem *
+kabar_message_item_new_from_entry (const KabarMessageListEntry *entry)
+{
+  KabarMessageItem *self = g_object_new (KABAR_TYPE_MESSAGE_ITEM, NULL);
+
+  g_return_val_if_fail (entry != NULL, self);
+
+  set_row (self, kabar_message_summary_copy (entry->summary), entry->n_messages, entry->uids,
+           entry->n_uids);
   return self;
 }
 
@@ -71,9 +111,54 @@ kabar_message_item_update (KabarMessageItem          *self,
 
   if (self->summary != NULL && shows_the_same (self->summary, summary))
     return;
-  g_clear_pointer (&self->summary, kabar_message_summary_free);
-  self->summary = kabar_message_summary_copy (summary);
+  set_message (self, summary);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+}
+
+/* A conversation's newest message may be another one now, and its count
+ * and UIDs other ones. */
+static gboolean
+stands_for_the_same (KabarMessageItem            *self,
+                     const KabarMessageListEntry *entry)
+{
+  return self->summary != NULL &&
+         self->summary->id == entry->summary->id &&
+         shows_the_same (self->summary, entry->summary) &&
+         self->thread_count == entry->n_messages &&
+         self->n_uids == entry->n_uids &&
+         (entry->n_uids == 0 || memcmp (self->uids, entry->uids, entry->n_uids * sizeof (guint32)) == 0);
+}
+
+void
+kabar_message_item_update_from_entry (KabarMessageItem            *self,
+                                      const KabarMessageListEntry *entry)
+{
+  g_return_if_fail (KABAR_IS_MESSAGE_ITEM (self));
+  g_return_if_fail (entry != NULL);
+
+  if (stands_for_the_same (self, entry))
+    return;
+  set_row (self, kabar_message_summary_copy (entry->summary), entry->n_messages, entry->uids,
+           entry->n_uids);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+}
+
+const guint32 *
+kabar_message_item_get_uids (KabarMessageItem *self,
+                             gsize            *n_uids)
+{
+  g_return_val_if_fail (KABAR_IS_MESSAGE_ITEM (self), NULL);
+  g_return_val_if_fail (n_uids != NULL, NULL);
+
+  *n_uids = self->n_uids;
+  return self->uids;
+}
+
+guint
+kabar_message_item_get_thread_count (KabarMessageItem *self)
+{
+  g_return_val_if_fail (KABAR_IS_MESSAGE_ITEM (self), 0);
+  return self->thread_count;
 }
 
 static void
@@ -82,6 +167,7 @@ kabar_message_item_finalize (GObject *object)
   KabarMessageItem *self = KABAR_MESSAGE_ITEM (object);
 
   g_clear_pointer (&self->summary, kabar_message_summary_free);
+  g_clear_pointer (&self->uids, g_free);
   G_OBJECT_CLASS (kabar_message_item_parent_class)->finalize (object);
 }
 

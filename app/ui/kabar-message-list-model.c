@@ -30,6 +30,8 @@ struct _KabarMessageListModel
 
   KabarMailService *service;
   gint64            folder_id;
+  KabarMessageSort  sort;
+  gboolean          conversations;
   GCancellable     *cancellable;
 
   GPtrArray        *items;
@@ -76,6 +78,31 @@ is_loaded (gpointer item)
   return item != NULL && kabar_message_item_get_summary (item) != NULL;
 }
 
+/* What a row stands for, across reads: a message, or a conversation,
+ * whose newest message changes when one arrives. */
+static gint64
+summary_key (KabarMessageListModel     *self,
+             const KabarMessageSummary *summary)
+{
+  return self->conversations ? summary->thread_id : summary->id;
+}
+
+static gint64
+item_key (KabarMessageListModel *self,
+          KabarMessageItem      *item)
+{
+  const KabarMessageSummary *summary = kabar_message_item_get_summary (item);
+
+  return summary != NULL ? summary_key (self, summary) : 0;
+}
+
+static gint64
+entry_key (KabarMessageListModel       *self,
+           const KabarMessageListEntry *entry)
+{
+  return summary_key (self, entry->summary);
+}
+
 /* Replaces n_removed rows at position with n_added ones (added: items,
  * taken, or NULL for rows not read yet) and says so. */
 static void
@@ -103,7 +130,8 @@ splice_rows (KabarMessageListModel *self,
   if (n_added > n_removed)
     g_ptr_array_set_size (self->items, old_len + n_added - n_removed);
   rows = self->items->pdata;
-  memmove (rows + position + n_added, rows + position + n_removed, tail * sizeof (gpointer));
+  if (tail > 0)
+    memmove (rows + position + n_added, rows + position + n_removed, tail * sizeof (gpointer));
   if (n_added < n_removed)
     g_ptr_array_set_size (self->items, old_len - (n_removed - n_added));
   rows = self->items->pdata;
@@ -263,17 +291,17 @@ apply_page (KabarMessageListModel *self,
   for (guint i = 0; i < rows->len && offset + i < self->items->len; i++)
     {
       guint position = offset + i;
-      const KabarMessageSummary *row = g_ptr_array_index (rows, i);
+      const KabarMessageListEntry *row = g_ptr_array_index (rows, i);
       KabarMessageItem *current = g_ptr_array_index (self->items, position);
 
-      if (current != NULL && is_loaded (current) && kabar_message_item_get_id (current) == row->id)
+      if (current != NULL && is_loaded (current) && item_key (self, current) == entry_key (self, row))
         {
-          kabar_message_item_update (current, row);
+          kabar_message_item_update_from_entry (current, row);
           continue;
         }
       if (is_loaded (current))
         self->n_loaded--;
-      g_ptr_array_index (self->items, position) = kabar_message_item_new (row);
+      g_ptr_array_index (self->items, position) = kabar_message_item_new_from_entry (row);
       self->n_loaded++;
       /* A row nobody asked for needs no word: no one holds its item. */
       if (current == NULL)
@@ -301,8 +329,9 @@ on_page_read (GObject      *source,
   Read *read = user_data;
   KabarMessageListModel *self = read->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = kabar_mail_service_list_messages_finish (KABAR_MAIL_SERVICE (source),
-                                                                       result, &error);
+  guint n_rows = 0;
+  g_autoptr(GPtrArray) rows = kabar_mail_service_list_entries_finish (KABAR_MAIL_SERVICE (source),
+                                                                      result, &n_rows, &error);
   guint offset = read->page * PAGE_SIZE;
   guint expected;
 
@@ -349,8 +378,8 @@ request_page (KabarMessageListModel *self,
   g_hash_table_add (self->pending_pages, GUINT_TO_POINTER (page));
   read = read_new (self);
   read->page = page;
-  kabar_mail_service_list_messages_async (self->service, self->folder_id, page * PAGE_SIZE, PAGE_SIZE,
-                                          self->cancellable, on_page_read, read);
+  kabar_mail_service_list_entries_async (self->service, self->folder_id, self->sort, self->conversations,
+                                         page * PAGE_SIZE, PAGE_SIZE, self->cancellable, on_page_read, read);
 }
 
 /* --- refreshing ---------------------------------------------------------------------------- */
@@ -449,6 +478,7 @@ apply_refresh (KabarMessageListModel *self,
   guint old_count = self->items->len;
   guint run_length = read->run_end - read->run_start;
   g_autoptr(GHashTable) row_index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) added = g_ptr_array_new ();
   gpointer found_index = NULL;
   guint first = 0;
@@ -457,18 +487,19 @@ apply_refresh (KabarMessageListModel *self,
   guint removed;
   gint64 shift;
 
+  /* The keys live in keys, which does not move: it is sized first. */
+  g_array_set_size (keys, rows->len);
   for (guint i = 0; i < rows->len; i++)
     {
-      KabarMessageSummary *row = g_ptr_array_index (rows, i);
-
-      g_hash_table_insert (row_index, &row->id, GUINT_TO_POINTER (i));
+      g_array_index (keys, gint64, i) = entry_key (self, g_ptr_array_index (rows, i));
+      g_hash_table_insert (row_index, &g_array_index (keys, gint64, i), GUINT_TO_POINTER (i));
     }
 
   /* The first row in view that is still there says where they went. */
   while (first < run_length)
     {
       KabarMessageItem *item = g_ptr_array_index (self->items, read->run_start + first);
-      gint64 id = kabar_message_item_get_id (item);
+      gint64 id = item_key (self, item);
 
       if (g_hash_table_lookup_extended (row_index, &id, NULL, &found_index))
         break;
@@ -495,7 +526,7 @@ apply_refresh (KabarMessageListModel *self,
   if (shift > 0)
     {
       for (guint i = read->run_start - read->fetch_start; i < next; i++)
-        g_ptr_array_add (added, kabar_message_item_new (g_ptr_array_index (rows, i)));
+        g_ptr_array_add (added, kabar_message_item_new_from_entry (g_ptr_array_index (rows, i)));
       splice_rows (self, read->run_start, 0, (KabarMessageItem **) added->pdata, added->len);
       g_ptr_array_set_size (added, 0);
     }
@@ -508,17 +539,17 @@ apply_refresh (KabarMessageListModel *self,
   for (guint left = run_length - first; left > 0;)
     {
       KabarMessageItem *item = g_ptr_array_index (self->items, position + removed);
-      gint64 id = kabar_message_item_get_id (item);
-      const KabarMessageSummary *row = next < rows->len ? g_ptr_array_index (rows, next) : NULL;
+      gint64 id = item_key (self, item);
+      const KabarMessageListEntry *row = next < rows->len ? g_ptr_array_index (rows, next) : NULL;
       gpointer index;
 
-      if (row != NULL && row->id == id)
+      if (row != NULL && entry_key (self, row) == id)
         {
           splice_rows (self, position, removed, (KabarMessageItem **) added->pdata, added->len);
           position += added->len;
           removed = 0;
           g_ptr_array_set_size (added, 0);
-          kabar_message_item_update (item, row);
+          kabar_message_item_update_from_entry (item, row);
           position++;
           next++;
           left--;
@@ -533,7 +564,7 @@ apply_refresh (KabarMessageListModel *self,
       else
         {
           /* New here: the old row is further down. */
-          g_ptr_array_add (added, kabar_message_item_new (row));
+          g_ptr_array_add (added, kabar_message_item_new_from_entry (row));
           next++;
         }
     }
@@ -541,7 +572,7 @@ apply_refresh (KabarMessageListModel *self,
    * the end. */
   if (read->run_end == old_count)
     for (; next < rows->len; next++)
-      g_ptr_array_add (added, kabar_message_item_new (g_ptr_array_index (rows, next)));
+      g_ptr_array_add (added, kabar_message_item_new_from_entry (g_ptr_array_index (rows, next)));
   splice_rows (self, position, removed, (KabarMessageItem **) added->pdata, added->len);
 
   /* Whatever else changed happened below, where nothing is loaded. */
@@ -556,8 +587,8 @@ on_refresh_rows_read (GObject      *source,
   Read *read = user_data;
   KabarMessageListModel *self = read->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = kabar_mail_service_list_messages_finish (KABAR_MAIL_SERVICE (source),
-                                                                       result, &error);
+  g_autoptr(GPtrArray) rows = kabar_mail_service_list_entries_finish (KABAR_MAIL_SERVICE (source),
+                                                                      result, NULL, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -586,10 +617,10 @@ on_refresh_count_read (GObject      *source,
   Read *read = user_data;
   KabarMessageListModel *self = read->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) folders = kabar_mail_service_list_folders_finish (KABAR_MAIL_SERVICE (source),
-                                                                         result, &error);
-  guint old_count;
   guint new_count = 0;
+  g_autoptr(GPtrArray) counted = kabar_mail_service_list_entries_finish (KABAR_MAIL_SERVICE (source),
+                                                                         result, &new_count, &error);
+  guint old_count;
   guint distance;
   guint above;
   guint below;
@@ -601,21 +632,15 @@ on_refresh_count_read (GObject      *source,
       return;
     }
   reads_done (self);
-  if (folders == NULL)
+  /* A folder that is gone is empty. */
+  if (g_error_matches (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND))
+    new_count = 0;
+  else if (counted == NULL)
     {
       g_warning ("Could not read the count of a folder: %s", error->message);
       read_free (read);
       finish_refresh (self);
       return;
-    }
-
-  /* A folder that is gone is empty. */
-  for (guint i = 0; i < folders->len; i++)
-    {
-      KabarStoreFolder *folder = g_ptr_array_index (folders, i);
-
-      if (folder->id == self->folder_id)
-        new_count = folder->total_count;
     }
 
   old_count = self->items->len;
@@ -654,9 +679,9 @@ on_refresh_count_read (GObject      *source,
       return;
     }
   reads_started (self);
-  kabar_mail_service_list_messages_async (self->service, self->folder_id, read->fetch_start,
-                                          fetch_end - read->fetch_start, self->cancellable,
-                                          on_refresh_rows_read, read);
+  kabar_mail_service_list_entries_async (self->service, self->folder_id, self->sort, self->conversations,
+                                         read->fetch_start, fetch_end - read->fetch_start, self->cancellable,
+                                         on_refresh_rows_read, read);
 }
 
 void
@@ -676,7 +701,9 @@ kabar_message_list_model_refresh (KabarMessageListModel *self)
   /* The refresh itself counts as a read until it is done. */
   reads_started (self);
   read = read_new (self);
-  kabar_mail_service_list_folders_async (self->service, self->cancellable, on_refresh_count_read, read);
+  /* The count alone, as the view counts it (conversations or messages). */
+  kabar_mail_service_list_entries_async (self->service, self->folder_id, self->sort, self->conversations,
+                                         0, 0, self->cancellable, on_refresh_count_read, read);
 }
 
 static void
@@ -741,6 +768,17 @@ kabar_message_list_model_new (KabarMailService *service,
                               gint64            folder_id,
                               guint             n_messages)
 {
+  return kabar_message_list_model_new_full (service, folder_id, n_messages,
+                                            KABAR_MESSAGE_SORT_DATE_NEWEST, FALSE);
+}
+
+KabarMessageListModel *
+kabar_message_list_model_new_full (KabarMailService *service,
+                                   gint64            folder_id,
+                                   guint             n_messages,
+                                   KabarMessageSort  sort,
+                                   gboolean          conversations)
+{
   KabarMessageListModel *self;
 
   g_return_val_if_fail (KABAR_IS_MAIL_SERVICE (service), NULL);
@@ -748,9 +786,29 @@ kabar_message_list_model_new (KabarMailService *service,
   self = g_object_new (KABAR_TYPE_MESSAGE_LIST_MODEL, NULL);
   self->service = g_object_ref (service);
   self->folder_id = folder_id;
+  self->sort = sort;
+  self->conversations = conversations;
   g_ptr_array_set_size (self->items, n_messages);
   g_signal_connect (service, "folder-changed", G_CALLBACK (on_folder_changed), self);
+  /* The folder's count of messages is only the most there can be of
+   * conversations: their count is read at once, before any page. */
+  if (conversations)
+    kabar_message_list_model_refresh (self);
   return self;
+}
+
+KabarMessageSort
+kabar_message_list_model_get_sort (KabarMessageListModel *self)
+{
+  g_return_val_if_fail (KABAR_IS_MESSAGE_LIST_MODEL (self), KABAR_MESSAGE_SORT_DATE_NEWEST);
+  return self->sort;
+}
+
+gboolean
+kabar_message_list_model_get_conversations (KabarMessageListModel *self)
+{
+  g_return_val_if_fail (KABAR_IS_MESSAGE_LIST_MODEL (self), FALSE);
+  return self->conversations;
 }
 
 KabarMailService *

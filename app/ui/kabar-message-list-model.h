@@ -33,10 +33,24 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KabarMessageListModel, kabar_message_list_model, KABAR, MESSAGE_LIST_MODEL, GObject)
 
 /* n_messages: the folder's count as last read (KabarStoreFolder's
- * total_count); the model corrects it if the store says otherwise. */
+ * total_count); the model corrects it if the store says otherwise. The
+ * messages newest first, one row each. */
 KabarMessageListModel *kabar_message_list_model_new          (KabarMailService      *service,
                                                               gint64                 folder_id,
                                                               guint                  n_messages);
+/* The same in the order sort gives, and with conversations, one row per
+ * thread in the folder (kabar_store_list_entries()): its newest message
+ * stands for it, the item gives the UIDs of all of them. New mail in a
+ * conversation moves its row as the sort says (to the top, newest first)
+ * the way new mail comes in: rows in view keep their place. To change
+ * either, make a new model. */
+KabarMessageListModel *kabar_message_list_model_new_full     (KabarMailService      *service,
+                                                              gint64                 folder_id,
+                                                              guint                  n_messages,
+                                                              KabarMessageSort       sort,
+                                                              gboolean               conversations);
+KabarMessageSort       kabar_message_list_model_get_sort     (KabarMessageListModel *self);
+gboolean               kabar_message_list_model_get_conversations (KabarMessageListModel *self);
 KabarMailService      *kabar_message_list_model_get_service  (KabarMessageListModel *self);
 gint64                 kabar_message_list_model_get_folder_id (KabarMessageListModel *self);
 /* Reads the count and the rows in view again; the model does it by itself

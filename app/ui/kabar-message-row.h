@@ -12,10 +12,12 @@
 
 G_BEGIN_DECLS
 
-/* A row of the message list: sender, date, subject, and the marks of an
- * unread (bold), flagged or attachment-bearing message. It follows its
- * item's "notify::summary" until it is given another; a placeholder item
- * shows an empty row of the same height. */
+/* A row of the message list: sender, date, subject, the start of the
+ * text (once the body is here), the marks of an unread (bold), flagged,
+ * replied or attachment-bearing message, and a conversation's count of
+ * messages. Its accessible label says all of it in words. It follows
+ * its item's "notify::summary" until it is given another; a placeholder
+ * item shows an empty row of the same height. */
 #define KABAR_TYPE_MESSAGE_ROW (kabar_message_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (KabarMessageRow, kabar_message_row, KABAR, MESSAGE_ROW, GtkWidget)
@@ -26,6 +28,9 @@ void              kabar_message_row_set_item (KabarMessageRow  *self,
                                               KabarMessageItem *item,
                                               gboolean          twelve_hour);
 KabarMessageItem *kabar_message_row_get_item (KabarMessageRow  *self);
+/* What the row says to a screen reader ("Unread, flagged, from Ayu
+ * Pratiwi, Rapat tim, 10:05, 3 messages"); NULL for a placeholder. */
+const char       *kabar_message_row_get_accessible_label (KabarMessageRow *self);
 
 /* How the list dates a message received at unix_time (UTC), seen at now:
  * the time for today's, the date for older ones, in the user's language. */

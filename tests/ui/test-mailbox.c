@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gmime/gmime.h>
 
 #include "kabar-account-item.h"
 #include "kabar-application.h"
@@ -98,7 +99,7 @@ make_message (const char *from,
 {
   static guint counter;
   g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (unix_time);
-  g_autofree char *date_text = g_date_time_format (date, "%a, %d %b %Y %H:%M:%S +0000");
+  g_autofree char *date_text = g_mime_utils_header_format_date (date);
   g_autofree char *from_text = encode_address (from);
   g_autofree char *subject_text = encode_word (subject);
   char *text = g_strdup_printf ("Date: %s\r\n"

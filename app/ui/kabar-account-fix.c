@@ -1,0 +1,334 @@
+/* kabar-account-fix.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kabar-account-fix.h"
+#include "kabar-imap-error.h"
+#include "kabar-net-error.h"
+#include "kabar-pop3-error.h"
+#include "kabar-secrets.h"
+#include "kabar-smtp-error.h"
+
+/* --- which fix ------------------------------------------------------------------------- */
+
+static gboolean
+is_refused_password (const GError *error,
+                     KabarSecretKind *kind)
+{
+  if (g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_FAILED))
+    *kind = KABAR_SECRET_IMAP;
+  else if (g_error_matches (error, KABAR_POP3_ERROR, KABAR_POP3_ERROR_AUTHENTICATION_FAILED))
+    *kind = KABAR_SECRET_POP3;
+  else if (g_error_matches (error, KABAR_SMTP_ERROR, KABAR_SMTP_ERROR_AUTHENTICATION_FAILED))
+    *kind = KABAR_SECRET_SMTP;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+KabarAccountFix
+kabar_account_fix_for (KabarMailService *service)
+{
+  const GError *error;
+  KabarSecretKind kind;
+
+  g_return_val_if_fail (KABAR_IS_MAIL_SERVICE (service), KABAR_ACCOUNT_FIX_NONE);
+
+  if (kabar_mail_service_get_status (service) != KABAR_MAIL_SERVICE_STATUS_ERROR)
+    return KABAR_ACCOUNT_FIX_NONE;
+  error = kabar_mail_service_get_error (service);
+  /* A password cannot help an OAuth2 account: its sign-in is Microsoft's. */
+  if (is_refused_password (error, &kind) &&
+      kabar_account_get_auth_method (kabar_mail_service_get_account (service)) != KABAR_AUTH_OAUTH2)
+    return KABAR_ACCOUNT_FIX_SIGN_IN;
+  if (g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_CERTIFICATE) &&
+      kabar_mail_service_get_certificate_problem (service) != NULL)
+    return KABAR_ACCOUNT_FIX_CERTIFICATE;
+  return KABAR_ACCOUNT_FIX_RETRY;
+}
+
+const char *
+kabar_account_fix_get_label (KabarAccountFix fix)
+{
+  switch (fix)
+    {
+    case KABAR_ACCOUNT_FIX_SIGN_IN:
+      return _("Sign In Again");
+    case KABAR_ACCOUNT_FIX_CERTIFICATE:
+      return _("Show Certificate…");
+    case KABAR_ACCOUNT_FIX_RETRY:
+      return _("Try Again");
+    case KABAR_ACCOUNT_FIX_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* --- signing in again ---------------------------------------------------------------------- */
+
+static void
+show_failure (GtkWindow  *parent,
+              const char *heading,
+              const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  KabarMailService *service;
+  GtkWindow        *parent;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_clear_object (&sign_in->service);
+  g_clear_object (&sign_in->parent);
+  g_free (sign_in);
+}
+
+static void
+on_password_stored (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SignIn *sign_in = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (kabar_secrets_store_finish (result, &error))
+    kabar_mail_service_retry (sign_in->service);
+  else
+    show_failure (sign_in->parent, _("The Password Could Not Be Saved"), error->message);
+  sign_in_free (sign_in);
+}
+
+static void
+on_sign_in_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     KabarMailService *service)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "kabar-password");
+  KabarAccount *account = kabar_mail_service_get_account (service);
+  const GError *error = kabar_mail_service_get_error (service);
+  KabarSecretKind kind = kabar_account_get_incoming_kind (account) == KABAR_INCOMING_POP3
+                         ? KABAR_SECRET_POP3 : KABAR_SECRET_IMAP;
+  g_autofree char *label = NULL;
+  SignIn *sign_in;
+
+  if (g_strcmp0 (response, "sign-in") != 0)
+    return;
+  /* The server that refused it says which password it was. */
+  is_refused_password (error, &kind);
+  label = g_strdup_printf ("Kabar: %s (%s)", kabar_account_get_address (account),
+                           kabar_secret_kind_to_string (kind));
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->service = g_object_ref (service);
+  sign_in->parent = gtk_window_get_transient_for (GTK_WINDOW (dialog)) != NULL
+                    ? g_object_ref (gtk_window_get_transient_for (GTK_WINDOW (dialog))) : NULL;
+  kabar_secrets_store_async (kabar_account_get_id (account), kind, label, gtk_editable_get_text (entry),
+                             NULL, on_password_stored, sign_in);
+}
+
+static void
+on_password_changed (GtkEditable      *entry,
+                     AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "sign-in", *gtk_editable_get_text (entry) != '\0');
+}
+
+static GtkWidget *
+sign_in_dialog (GtkWindow        *parent,
+                KabarMailService *service)
+{
+  KabarAccount *account = kabar_mail_service_get_account (service);
+  GtkWidget *dialog = adw_message_dialog_new (parent, _("Sign In Again"), NULL);
+  GtkWidget *entry = adw_password_entry_row_new ();
+  GtkWidget *box = gtk_list_box_new ();
+
+  /* Translators: %s is the address of the account. */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The server refused the password for %s. Enter the password to sign in again."),
+                                  kabar_account_get_address (account));
+  /* A row, not a GtkPasswordEntry: GTK 4.8's outlives its window. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Password"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (entry), TRUE);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (box, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (box), entry);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sign-in", _("_Sign In"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-in", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "sign-in", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "kabar-password", entry);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_password_changed), dialog);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_sign_in_response), g_object_ref (service),
+                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+  return dialog;
+}
+
+/* --- the certificate ------------------------------------------------------------------------ */
+
+static char *
+describe_certificate_errors (KabarCertificateProblem *problem)
+{
+  GTlsCertificateFlags errors = kabar_certificate_problem_get_errors (problem);
+  GString *text = g_string_new (NULL);
+  static const struct
+  {
+    GTlsCertificateFlags flag;
+    const char          *words;
+  } reasons[] = {
+    { G_TLS_CERTIFICATE_REVOKED, N_("It has been revoked.") },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY, N_("It was not issued for this server’s name.") },
+    { G_TLS_CERTIFICATE_UNKNOWN_CA, N_("It is not signed by a certificate authority this computer trusts.") },
+    { G_TLS_CERTIFICATE_EXPIRED, N_("It has expired.") },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED, N_("It is not valid yet.") },
+    { G_TLS_CERTIFICATE_INSECURE, N_("It uses an algorithm that is no longer secure.") },
+    { G_TLS_CERTIFICATE_GENERIC_ERROR, N_("It could not be checked.") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if ((errors & reasons[i].flag) != 0)
+      g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", gettext (reasons[i].words));
+  return g_string_free (text, FALSE);
+}
+
+static char *
+format_date (GDateTime *utc)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup (_("Unknown"));
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%x");
+}
+
+/* "ab:cd:…", as browsers and providers print it. */
+static char *
+format_fingerprint (const char *hex)
+{
+  GString *text = g_string_new (NULL);
+
+  for (gsize i = 0; hex != NULL && hex[i] != '\0'; i++)
+    {
+      if (i > 0 && i % 2 == 0)
+        g_string_append_c (text, ':');
+      g_string_append_c (text, g_ascii_toupper (hex[i]));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+add_detail (GtkGrid    *grid,
+            int         row,
+            const char *name,
+            const char *value)
+{
+  GtkWidget *name_label = gtk_label_new (name);
+  GtkWidget *value_label = gtk_label_new (value != NULL ? value : _("Unknown"));
+
+  gtk_label_set_xalign (GTK_LABEL (name_label), 1);
+  gtk_label_set_yalign (GTK_LABEL (name_label), 0);
+  gtk_widget_add_css_class (name_label, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (value_label), 40);
+  gtk_widget_set_hexpand (value_label, TRUE);
+  gtk_grid_attach (grid, name_label, 0, row, 1, 1);
+  gtk_grid_attach (grid, value_label, 1, row, 1, 1);
+}
+
+static void
+on_certificate_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         KabarMailService *service)
+{
+  if (g_strcmp0 (response, "retry") == 0)
+    kabar_mail_service_retry (service);
+}
+
+/* Trusting the certificate here is not offered: the engine pins a
+ * certificate in the account's settings, which a running service reads
+ * only when it starts, and the settings are the application's to save. */
+static GtkWidget *
+certificate_dialog (GtkWindow        *parent,
+                    KabarMailService *service)
+{
+  KabarCertificateProblem *problem = kabar_mail_service_get_certificate_problem (service);
+  GtkWidget *dialog = adw_message_dialog_new (parent, _("Untrusted Certificate"), NULL);
+  GtkWidget *grid = gtk_grid_new ();
+  g_autofree char *why = describe_certificate_errors (problem);
+  g_autofree char *subject = kabar_certificate_problem_dup_subject (problem);
+  g_autofree char *issuer = kabar_certificate_problem_dup_issuer (problem);
+  g_autoptr(GDateTime) from = kabar_certificate_problem_dup_not_valid_before (problem);
+  g_autoptr(GDateTime) until = kabar_certificate_problem_dup_not_valid_after (problem);
+  g_autofree char *from_text = format_date (from);
+  g_autofree char *until_text = format_date (until);
+  g_autofree char *hex = kabar_certificate_problem_dup_fingerprint (problem);
+  g_autofree char *fingerprint = format_fingerprint (hex);
+
+  /* Translators: the first %s is a server's name, the second why its
+   * certificate is not trusted. */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Kabar cannot be sure that it is talking to %s. %s"),
+                                  kabar_certificate_problem_get_host (problem), why);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  add_detail (GTK_GRID (grid), 0, _("Issued to"), subject);
+  add_detail (GTK_GRID (grid), 1, _("Issued by"), issuer);
+  add_detail (GTK_GRID (grid), 2, _("Valid from"), from_text);
+  add_detail (GTK_GRID (grid), 3, _("Valid until"), until_text);
+  add_detail (GTK_GRID (grid), 4, _("SHA-256 fingerprint"), fingerprint);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Close"),
+                                    "retry", _("_Try Again"),
+                                    NULL);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_certificate_response), g_object_ref (service),
+                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+GtkWidget *
+kabar_account_fix_run (GtkWindow        *parent,
+                       KabarMailService *service)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (KABAR_IS_MAIL_SERVICE (service), NULL);
+
+  switch (kabar_account_fix_for (service))
+    {
+    case KABAR_ACCOUNT_FIX_SIGN_IN:
+      return sign_in_dialog (parent, service);
+    case KABAR_ACCOUNT_FIX_CERTIFICATE:
+      return certificate_dialog (parent, service);
+    case KABAR_ACCOUNT_FIX_RETRY:
+      kabar_mail_service_retry (service);
+      return NULL;
+    case KABAR_ACCOUNT_FIX_NONE:
+    default:
+      return NULL;
+    }
+}

@@ -1,0 +1,38 @@
+/* kabar-account-fix.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "kabar-mail-service.h"
+
+G_BEGIN_DECLS
+
+/* What puts right an account that needs the user (status ERROR): the
+ * sidebar offers it under the error, in words (get_label). */
+typedef enum
+{
+  /* Nothing to do: the account is fine, or fixes itself (offline). */
+  KABAR_ACCOUNT_FIX_NONE,
+  /* The server refused the password: ask for it again. */
+  KABAR_ACCOUNT_FIX_SIGN_IN,
+  /* The server's certificate is not trusted: show it. */
+  KABAR_ACCOUNT_FIX_CERTIFICATE,
+  /* Anything else: try again. */
+  KABAR_ACCOUNT_FIX_RETRY,
+} KabarAccountFix;
+
+KabarAccountFix  kabar_account_fix_for       (KabarMailService *service);
+/* "Sign In Again", "Show Certificate…", "Try Again"; NULL for none. */
+const char      *kabar_account_fix_get_label (KabarAccountFix   fix);
+/* Does it: a dialog for a password or a certificate (returned, shown,
+ * modal to parent), or a retry at once (NULL). A password the user gives
+ * goes to the keyring, then the service tries again. */
+GtkWidget       *kabar_account_fix_run       (GtkWindow        *parent,
+                                              KabarMailService *service);
+
+G_END_DECLS

@@ -1,0 +1,513 @@
+/* test-notify.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Kabar developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * New-mail notifications, end to end: an account on the bed's Dovecot,
+ * mail delivered through Postfix, the real application, and a stand-in
+ * for the desktop's notification server (org.gtk.Notifications, which
+ * GApplication's "gtk" backend talks to) on the session's private bus that
+ * records what Kabar sends: title, body, action and target, one id an
+ * account, withdrawn once read.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gmime/gmime.h>
+
+#include "kabar-account-item.h"
+#include "kabar-application.h"
+#include "kabar-bed-account.h"
+#include "kabar-folder-list.h"
+#include "kabar-test-bed.h"
+#include "kabar-ui-test.h"
+#include "kabar-window.h"
+
+#define DEWI          "dewi@" KABAR_TEST_BED_DOMAIN
+#define DEWI_PASSWORD "Sandi-Dewi-123"
+#define WAIT_MS       60000
+
+static KabarTestBed *bed;
+static KabarApplication *app;
+static GtkWidget *window;
+static char *account_id;
+
+/* --- the stand-in notification server ------------------------------------------------- */
+
+typedef struct
+{
+  char     *app_id;
+  char     *id;
+  /* a{sv}, as GApplication serialised the GNotification; NULL for a removal. */
+  GVariant *notification;
+} Call;
+
+static void
+call_free (gpointer data)
+{
+  Call *call = data;
+
+  g_free (call->app_id);
+  g_free (call->id);
+  g_clear_pointer (&call->notification, g_variant_unref);
+  g_free (call);
+}
+
+static GPtrArray *added;
+static GPtrArray *removed;
+
+static const char server_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+on_server_call (GDBusConnection       *connection,
+                const char            *sender,
+                const char            *path,
+                const char            *interface,
+                const char            *method,
+                GVariant              *parameters,
+                GDBusMethodInvocation *invocation,
+                gpointer               user_data)
+{
+  Call *call = g_new0 (Call, 1);
+
+  if (g_strcmp0 (method, "AddNotification") == 0)
+    {
+      g_variant_get (parameters, "(ss@a{sv})", &call->app_id, &call->id, &call->notification);
+      g_ptr_array_add (added, call);
+    }
+  else
+    {
+      g_variant_get (parameters, "(ss)", &call->app_id, &call->id);
+      g_ptr_array_add (removed, call);
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+name_settled (gpointer data)
+{
+  return *(int *) data != 0;
+}
+
+static void
+on_name_acquired (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         data)
+{
+  *(int *) data = 1;
+}
+
+static void
+on_name_lost (GDBusConnection *connection,
+              const char      *name,
+              gpointer         data)
+{
+  *(int *) data = -1;
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { on_server_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (server_xml, NULL);
+  g_autoptr(GError) error = NULL;
+  int state = 0;
+
+  g_assert_nonnull (bus);
+  added = g_ptr_array_new_with_free_func (call_free);
+  removed = g_ptr_array_new_with_free_func (call_free);
+  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", node->interfaces[0], &vtable,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                on_name_acquired, on_name_lost, &state, NULL);
+  g_assert_true (kabar_ui_test_wait_for (name_settled, &state, 10000));
+  g_assert_cmpint (state, ==, 1);
+}
+
+static const char *
+lookup_string (GVariant   *notification,
+               const char *key)
+{
+  const char *value = NULL;
+
+  g_variant_lookup (notification, key, "&s", &value);
+  return value;
+}
+
+/* --- the mailbox and the application ------------------------------------------------------ */
+
+static GBytes *
+make_message (const char *from,
+              const char *subject)
+{
+  static guint counter;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_mime_utils_header_format_date (now);
+  char *text = g_strdup_printf ("Date: %s\r\n"
+                                "From: %s\r\n"
+                                "To: Dewi Lestari <" DEWI ">\r\n"
+                                "Subject: %s\r\n"
+                                "Message-ID: <notify-%u@kabar.test>\r\n"
+                                "\r\n"
+                                "Halo.\r\n",
+                                date, from, subject, ++counter);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static void
+deliver (const char *from,
+         const char *subject)
+{
+  g_autoptr(GBytes) message = make_message (from, subject);
+  g_autoptr(GError) error = NULL;
+
+  kabar_test_bed_deliver (bed, "someone@example.org", DEWI, message, &error);
+  g_assert_no_error (error);
+}
+
+static KabarFolderList *
+folder_list (void)
+{
+  return KABAR_FOLDER_LIST (kabar_ui_test_find_widget (window, KABAR_TYPE_FOLDER_LIST));
+}
+
+static KabarFolderItem *
+folder_item (const char *path)
+{
+  GListModel *accounts = kabar_folder_list_get_accounts (folder_list ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(KabarAccountItem) account = g_list_model_get_item (accounts, i);
+      GListModel *folders = kabar_account_item_get_folders (account);
+
+      for (guint j = 0; j < g_list_model_get_n_items (folders); j++)
+        {
+          g_autoptr(KabarFolderItem) folder = g_list_model_get_item (folders, j);
+
+          if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, path) == 0)
+            return folder;
+        }
+    }
+  return NULL;
+}
+
+static KabarMailService *
+service (void)
+{
+  g_autoptr(KabarMailService) first =
+    g_list_model_get_item (kabar_application_get_services (app), 0);
+
+  return first;
+}
+
+static gboolean
+window_is_mapped (gpointer data)
+{
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  return window != NULL && gtk_widget_get_mapped (window);
+}
+
+static gboolean
+inbox_holds (gpointer data)
+{
+  KabarFolderItem *inbox = folder_item ("INBOX");
+
+  return inbox != NULL && kabar_folder_item_get_total_count (inbox) == GPOINTER_TO_UINT (data)
+         && kabar_mail_service_get_status (service ()) == KABAR_MAIL_SERVICE_STATUS_ONLINE;
+}
+
+static void
+wait_for_inbox (guint count)
+{
+  g_assert_true (kabar_ui_test_wait_for (inbox_holds, GUINT_TO_POINTER (count), WAIT_MS));
+}
+
+static gboolean
+has_at_least (gpointer data)
+{
+  GPtrArray **calls = data;
+
+  return calls[0]->len >= GPOINTER_TO_UINT (calls[1]);
+}
+
+static void
+wait_for_calls (GPtrArray *calls,
+                guint      n)
+{
+  gpointer want[] = { calls, GUINT_TO_POINTER (n) };
+
+  g_assert_true (kabar_ui_test_wait_for (has_at_least, want, WAIT_MS));
+}
+
+/* The user looks at another folder: INBOX's news is worth a notification. */
+static void
+show_other_folder (void)
+{
+  KabarFolderItem *projects = folder_item ("Projects");
+
+  g_assert_nonnull (projects);
+  g_assert_true (kabar_folder_list_select_folder (folder_list (), projects));
+}
+
+/* The message the notification's action names, from the store. */
+static KabarMessageSummary *
+target_message (GVariant *notification,
+                gint64   *folder_id)
+{
+  g_autoptr(GVariant) target = g_variant_lookup_value (notification, "default-action-target",
+                                                        NULL);
+  const char *target_account = NULL;
+  gint64 message_id = 0;
+  g_autoptr(GError) error = NULL;
+  KabarMessageSummary *summary;
+
+  g_assert_nonnull (target);
+  g_assert_true (g_variant_is_of_type (target, G_VARIANT_TYPE ("(sxx)")));
+  g_variant_get (target, "(&sxx)", &target_account, folder_id, &message_id);
+  g_assert_cmpstr (target_account, ==, account_id);
+  summary = kabar_store_get_message (kabar_mail_service_get_store (service ()), message_id, &error);
+  g_assert_no_error (error);
+  return summary;
+}
+
+/* --- tests ---------------------------------------------------------------------------- */
+
+static void
+test_one_message_shows_sender_and_subject (void)
+{
+  g_autofree char *id = g_strconcat ("new-mail-", account_id, NULL);
+  g_autoptr(KabarMessageSummary) summary = NULL;
+  KabarFolderItem *inbox = folder_item ("INBOX");
+  guint before = added->len;
+  gint64 folder_id = 0;
+  Call *call;
+
+  show_other_folder ();
+  deliver ("Ayu Pratiwi <ayu@example.org>", "Rapat tim Jumat pagi");
+  wait_for_calls (added, before + 1);
+  wait_for_inbox (4);
+
+  call = g_ptr_array_index (added, before);
+  g_assert_cmpstr (call->app_id, ==, KABAR_APPLICATION_ID);
+  g_assert_cmpstr (call->id, ==, id);
+  g_assert_cmpstr (lookup_string (call->notification, "title"), ==, "Ayu Pratiwi");
+  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, "Rapat tim Jumat pagi");
+  g_assert_cmpstr (lookup_string (call->notification, "default-action"), ==, "app.show-message");
+  summary = target_message (call->notification, &folder_id);
+  g_assert_cmpint (folder_id, ==, kabar_folder_item_get_id (inbox));
+  g_assert_cmpstr (summary->subject, ==, "Rapat tim Jumat pagi");
+}
+
+static void
+test_several_messages_are_one_notification (void)
+{
+  g_autofree char *id = g_strconcat ("new-mail-", account_id, NULL);
+  g_autofree char *title = g_strdup_printf (ngettext ("%u new message", "%u new messages", 3), 3);
+  g_autofree char *senders = g_strjoin (_(", "), "Rahul Sharma", "Priya Nair", NULL);
+  g_autofree char *body = g_strdup_printf (_("In %s, from %s"), DEWI, senders);
+  g_autoptr(KabarMessageSummary) summary = NULL;
+  guint before = added->len;
+  gint64 folder_id = 0;
+  Call *call;
+
+  show_other_folder ();
+  /* Offline while three arrive: the next sync brings them in one batch. */
+  kabar_mail_service_set_network_available (service (), FALSE);
+  deliver ("Rahul Sharma <rahul@example.in>", "Slides for the meetup");
+  deliver ("Priya Nair <priya@example.in>", "Translation status");
+  deliver ("Rahul Sharma <rahul@example.in>", "Updated slides");
+  kabar_mail_service_set_network_available (service (), TRUE);
+  wait_for_inbox (7);
+  wait_for_calls (added, before + 1);
+
+  call = g_ptr_array_index (added, before);
+  g_assert_cmpuint (added->len, ==, before + 1);
+  g_assert_cmpstr (call->id, ==, id);
+  g_assert_cmpstr (lookup_string (call->notification, "title"), ==, title);
+  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, body);
+  summary = target_message (call->notification, &folder_id);
+  /* Delivered last, the newest. */
+  g_assert_cmpstr (summary->subject, ==, "Updated slides");
+}
+
+static void
+test_nothing_when_notifications_are_off (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (KABAR_APPLICATION_ID);
+  guint before = added->len;
+  Call *call;
+
+  show_other_folder ();
+  g_settings_set_boolean (settings, "notifications", FALSE);
+  deliver ("Lukas Becker <lukas@example.de>", "Not announced");
+  wait_for_inbox (8);
+  g_settings_set_boolean (settings, "notifications", TRUE);
+  deliver ("Kenji Watanabe <kenji@example.jp>", "Announced again");
+  wait_for_inbox (9);
+  wait_for_calls (added, before + 1);
+  call = g_ptr_array_index (added, before);
+  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, "Announced again");
+}
+
+static void
+test_nothing_while_the_inbox_is_shown (void)
+{
+  KabarFolderItem *inbox = folder_item ("INBOX");
+  guint total = kabar_folder_item_get_total_count (inbox);
+  guint before = added->len;
+  Call *call;
+
+  /* The user reads the inbox in the window in front: the list shows it. */
+  g_assert_true (kabar_folder_list_select_folder (folder_list (), inbox));
+  gtk_window_present (GTK_WINDOW (window));
+  kabar_ui_test_wait_for_frame (window);
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (window)));
+  deliver ("Ayu Pratiwi <ayu@example.org>", "Seen in the list");
+  wait_for_inbox (total + 1);
+  show_other_folder ();
+  deliver ("Ayu Pratiwi <ayu@example.org>", "Announced in Projects");
+  wait_for_inbox (total + 2);
+  wait_for_calls (added, before + 1);
+  call = g_ptr_array_index (added, before);
+  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, "Announced in Projects");
+}
+
+static void
+on_flags_set (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kabar_mail_service_change_finish (KABAR_MAIL_SERVICE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_read_mail_withdraws_its_notification (void)
+{
+  g_autofree char *id = g_strconcat ("new-mail-", account_id, NULL);
+  g_autoptr(KabarMessageSummary) summary = NULL;
+  guint before = added->len;
+  guint removed_before = removed->len;
+  gboolean done = FALSE;
+  gint64 folder_id = 0;
+  Call *call;
+
+  show_other_folder ();
+  deliver ("Sunita Sharma <sunita@example.in>", "Read me");
+  wait_for_calls (added, before + 1);
+  call = g_ptr_array_index (added, before);
+  summary = target_message (call->notification, &folder_id);
+  g_assert_cmpuint (removed->len, ==, removed_before);
+
+  /* Read (here, or on another device: the sync brings the flag). */
+  kabar_mail_service_set_flags_async (service (), folder_id, &summary->uid, 1,
+                                      KABAR_MESSAGE_FLAG_SEEN, 0, NULL, on_flags_set, &done);
+  g_assert_true (kabar_ui_test_wait_for (is_true, &done, WAIT_MS));
+  wait_for_calls (removed, removed_before + 1);
+  call = g_ptr_array_index (removed, removed_before);
+  g_assert_cmpstr (call->app_id, ==, KABAR_APPLICATION_ID);
+  g_assert_cmpstr (call->id, ==, id);
+}
+
+static void
+test_action_presents_the_window (void)
+{
+  KabarFolderItem *inbox = folder_item ("INBOX");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), "show-message");
+
+  g_assert_nonnull (action);
+  g_assert_true (g_variant_type_equal (g_action_get_parameter_type (action), G_VARIANT_TYPE ("(sxx)")));
+  gtk_widget_set_visible (window, FALSE);
+  g_action_activate (action, g_variant_new ("(sxx)", account_id, kabar_folder_item_get_id (inbox),
+                                            (gint64) 1));
+  g_assert_true (kabar_ui_test_wait_for (window_is_mapped, NULL, 10000));
+  kabar_ui_test_wait_for_frame (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarAccount) dewi = NULL;
+  int status;
+
+  kabar_ui_test_init (&argc, &argv);
+
+  g_test_add_func ("/notify/one-message-shows-sender-and-subject",
+                   test_one_message_shows_sender_and_subject);
+  g_test_add_func ("/notify/several-messages-are-one-notification",
+                   test_several_messages_are_one_notification);
+  g_test_add_func ("/notify/nothing-when-notifications-are-off", test_nothing_when_notifications_are_off);
+  g_test_add_func ("/notify/nothing-while-the-inbox-is-shown", test_nothing_while_the_inbox_is_shown);
+  g_test_add_func ("/notify/read-mail-withdraws-its-notification",
+                   test_read_mail_withdraws_its_notification);
+  g_test_add_func ("/notify/action-presents-the-window", test_action_presents_the_window);
+
+  bed = kabar_test_bed_new (&error);
+  g_assert_no_error (error);
+  kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
+  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
+  g_assert_no_error (error);
+  kabar_test_bed_fill_folder (bed, DEWI, "INBOX", 3, &error);
+  g_assert_no_error (error);
+  kabar_test_bed_fill_folder (bed, DEWI, "Projects", 2, &error);
+  g_assert_no_error (error);
+  dewi = kabar_bed_account_new ("Dewi Lestari", DEWI, KABAR_TEST_BED_HOST,
+                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
+                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION),
+                                kabar_test_bed_get_certificate (bed));
+  g_assert_true (kabar_bed_account_save (dewi, DEWI_PASSWORD, &error));
+  g_assert_no_error (error);
+  account_id = g_strdup (kabar_account_get_id (dewi));
+
+  /* Before the application sends anything: GApplication picks the backend
+   * whose server is there. */
+  start_notification_server ();
+  app = kabar_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (kabar_ui_test_wait_for (window_is_mapped, NULL, 10000));
+  /* The first sync brings the mailbox, not news. */
+  wait_for_inbox (3);
+  g_assert_cmpuint (added->len, ==, 0);
+
+  status = g_test_run ();
+
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  g_clear_object (&bed);
+  g_clear_pointer (&added, g_ptr_array_unref);
+  g_clear_pointer (&removed, g_ptr_array_unref);
+  g_free (account_id);
+  return status;
+}
