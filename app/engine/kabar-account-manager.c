@@ -384,6 +384,7 @@ kabar_account_manager_save_finish (KabarAccountManager  *self,
                                    GError              **error)
 {
   SaveData *data;
+  guint position;
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
@@ -391,10 +392,16 @@ kabar_account_manager_save_finish (KabarAccountManager  *self,
     return FALSE;
 
   data = g_task_get_task_data (G_TASK (result));
-  if (!find_account (self, kabar_account_get_id (data->account), NULL))
+  if (!find_account (self, kabar_account_get_id (data->account), &position))
     {
       g_ptr_array_add (self->accounts, g_object_ref (data->account));
       g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
+    }
+  else if (g_ptr_array_index (self->accounts, position) != data->account)
+    {
+      g_object_unref (g_ptr_array_index (self->accounts, position));
+      g_ptr_array_index (self->accounts, position) = g_object_ref (data->account);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
     }
   return TRUE;
 }

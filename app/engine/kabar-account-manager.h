@@ -40,7 +40,13 @@ KabarAccount        *kabar_account_manager_lookup         (KabarAccountManager  
                                                            const char           *id);
 
 /* Writes the account's file, durably, and adds the account to the list if
- * it is new. An invalid account is refused and nothing is written. */
+ * it is new. An invalid account is refused and nothing is written.
+ *
+ * To change an account's settings, save an edited copy
+ * (kabar_account_dup()): it takes the listed account's place, as a
+ * removal and an addition at its position, so whoever runs a service with
+ * the old settings sees that they changed. Saving the listed object itself
+ * writes it and changes nothing in the list. */
 void                 kabar_account_manager_save_async     (KabarAccountManager  *self,
                                                            KabarAccount         *account,
                                                            GCancellable         *cancellable,

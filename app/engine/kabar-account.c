@@ -540,6 +540,47 @@ server_to_key_file (const Server *server,
     g_key_file_remove_key (key_file, group, "PinnedCertificate", NULL);
 }
 
+static GKeyFile *
+copy_key_file (GKeyFile *key_file)
+{
+  GKeyFile *copy = g_key_file_new ();
+  gsize length;
+  g_autofree char *data = g_key_file_to_data (key_file, &length, NULL);
+
+  /* It was read from, or written as, a key file: it reads back. */
+  if (!g_key_file_load_from_data (copy, data, length, G_KEY_FILE_KEEP_COMMENTS, NULL))
+    g_assert_not_reached ();
+  return copy;
+}
+
+KabarAccount *
+kabar_account_dup (KabarAccount *self)
+{
+  KabarAccount *copy;
+
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+
+  copy = g_object_new (KABAR_TYPE_ACCOUNT, "id", self->id, NULL);
+  copy->display_name = g_strdup (self->display_name);
+  copy->address = g_strdup (self->address);
+  copy->incoming_kind = self->incoming_kind;
+  copy->auth_method = self->auth_method;
+  copy->server_files_sent = self->server_files_sent;
+  copy->pop_server_copies = self->pop_server_copies;
+  copy->pop_delete_after_days = self->pop_delete_after_days;
+  for (guint role = 0; role < G_N_ELEMENTS (self->servers); role++)
+    {
+      copy->servers[role] = self->servers[role];
+      copy->servers[role].host = g_strdup (self->servers[role].host);
+      copy->servers[role].user_name = g_strdup (self->servers[role].user_name);
+      if (self->servers[role].pinned_certificate != NULL)
+        g_object_ref (self->servers[role].pinned_certificate);
+    }
+  g_key_file_unref (copy->key_file);
+  copy->key_file = copy_key_file (self->key_file);
+  return copy;
+}
+
 GKeyFile *
 kabar_account_to_key_file (KabarAccount  *self,
                            GError       **error)

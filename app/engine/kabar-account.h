@@ -64,6 +64,8 @@ G_DECLARE_FINAL_TYPE (KabarAccount, kabar_account, KABAR, ACCOUNT, GObject)
 KabarAccount      *kabar_account_new                    (void);
 KabarAccount      *kabar_account_new_from_key_file      (GKeyFile          *key_file,
                                                          GError           **error);
+/* A copy to edit: the same id and settings, a new object. */
+KabarAccount      *kabar_account_dup                    (KabarAccount      *self);
 /* The account's settings as a key file; fails when a required setting is
  * missing, so an unusable account is never written. */
 GKeyFile          *kabar_account_to_key_file            (KabarAccount      *self,

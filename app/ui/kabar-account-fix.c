@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kabar-account-fix.h"
+#include "kabar-application.h"
 #include "kabar-imap-error.h"
 #include "kabar-net-error.h"
 #include "kabar-pop3-error.h"
@@ -252,6 +253,9 @@ add_detail (GtkGrid    *grid,
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  /* A wrapping label's minimum is one character, and the dialog, sized
+   * for its children's minimum, would grow as tall as that makes them. */
+  gtk_label_set_width_chars (GTK_LABEL (value_label), 24);
   gtk_label_set_max_width_chars (GTK_LABEL (value_label), 40);
   gtk_widget_set_hexpand (value_label, TRUE);
   gtk_grid_attach (grid, name_label, 0, row, 1, 1);
@@ -259,17 +263,38 @@ add_detail (GtkGrid    *grid,
 }
 
 static void
+on_trusted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GtkWindow) parent = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (kabar_application_trust_certificate_finish (KABAR_APPLICATION (source), result, &error))
+    return;
+  dialog = adw_message_dialog_new (parent, _("Could Not Trust the Certificate"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_certificate_response (AdwMessageDialog *dialog,
                          const char       *response,
                          KabarMailService *service)
 {
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  GtkApplication *application = parent != NULL ? gtk_window_get_application (parent) : NULL;
+
   if (g_strcmp0 (response, "retry") == 0)
     kabar_mail_service_retry (service);
+  else if (g_strcmp0 (response, "trust") == 0 && KABAR_IS_APPLICATION (application))
+    kabar_application_trust_certificate_async (KABAR_APPLICATION (application), service, NULL, on_trusted,
+                                               g_object_ref (parent));
 }
 
-/* Trusting the certificate here is not offered: the engine pins a
- * certificate in the account's settings, which a running service reads
- * only when it starts, and the settings are the application's to save. */
+/* "Trust" pins this certificate for this server in the account's
+ * settings: the application saves them and starts the account again. */
 static GtkWidget *
 certificate_dialog (GtkWindow        *parent,
                     KabarMailService *service)
@@ -304,7 +329,15 @@ certificate_dialog (GtkWindow        *parent,
                                     "close", _("_Close"),
                                     "retry", _("_Try Again"),
                                     NULL);
+  /* Only with a window whose application can save the account. */
+  if (parent != NULL && KABAR_IS_APPLICATION (gtk_window_get_application (parent)))
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "trust", _("T_rust for This Server"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+    }
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_certificate_response), g_object_ref (service),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -162,6 +162,93 @@ sync_services (KabarApplication *self)
   g_list_store_splice (self->services, 0, n_services, wanted->pdata, wanted->len);
 }
 
+/* --- trusting a certificate ---------------------------------------------------------------- */
+
+/* Which of the account's servers sent the certificate. */
+static gboolean
+find_server_role (KabarAccount            *account,
+                  KabarCertificateProblem *problem,
+                  KabarServerRole         *role)
+{
+  static const KabarServerRole roles[] = { KABAR_SERVER_INCOMING, KABAR_SERVER_OUTGOING };
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (g_ascii_strcasecmp (kabar_account_get_host (account, roles[i]) ? kabar_account_get_host (account, roles[i]) : "",
+                            kabar_certificate_problem_get_host (problem)) == 0
+        && kabar_account_get_port (account, roles[i]) == kabar_certificate_problem_get_port (problem))
+      {
+        *role = roles[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+on_trusted_account_saved (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* Saved, the copy took the account's place in the list, and
+   * sync_services() started its new service. */
+  if (!kabar_account_manager_save_finish (KABAR_ACCOUNT_MANAGER (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kabar_application_trust_certificate_async (KabarApplication    *self,
+                                           KabarMailService    *service,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(KabarAccount) edited = NULL;
+  KabarCertificateProblem *problem;
+  KabarAccount *account;
+  KabarServerRole role;
+
+  g_return_if_fail (KABAR_IS_APPLICATION (self));
+  g_return_if_fail (KABAR_IS_MAIL_SERVICE (service));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kabar_application_trust_certificate_async);
+  problem = kabar_mail_service_get_certificate_problem (service);
+  account = kabar_mail_service_get_account (service);
+  if (problem == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("The account %s has no certificate to trust."),
+                               kabar_account_get_address (account));
+      return;
+    }
+  if (!find_server_role (account, problem, &role))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("The certificate of %s is not from a server of the account %s."),
+                               kabar_certificate_problem_get_host (problem),
+                               kabar_account_get_address (account));
+      return;
+    }
+  edited = kabar_account_dup (account);
+  kabar_account_set_pinned_certificate (edited, role, kabar_certificate_problem_get_certificate (problem));
+  kabar_account_manager_save_async (self->accounts, edited, cancellable, on_trusted_account_saved,
+                                    g_steal_pointer (&task));
+}
+
+gboolean
+kabar_application_trust_certificate_finish (KabarApplication  *self,
+                                            GAsyncResult      *result,
+                                            GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 on_accounts_changed (GListModel       *accounts,
                      guint             position,

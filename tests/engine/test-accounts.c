@@ -395,6 +395,70 @@ test_accounts_remove_deletes_file_and_secrets_and_tells_the_list (void)
   g_assert_true (remove_account (manager, second, &error));
 }
 
+static char *
+settings_text (KabarAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) key_file = kabar_account_to_key_file (account, &error);
+
+  g_assert_no_error (error);
+  return g_key_file_to_data (key_file, NULL, NULL);
+}
+
+/* Editing settings: a copy, edited, takes the listed account's place, so
+ * a service running on the old object sees that its settings changed; the
+ * listed object itself is not touched until then. */
+static void
+test_accounts_edited_copy_replaces_the_account (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) reloaded = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) first = make_imap_account ("first@example.com");
+  g_autoptr(KabarAccount) second = make_imap_account ("second@example.com");
+  g_autoptr(KabarAccount) copy = NULL;
+  g_autoptr(KabarAccount) listed = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *copied = NULL;
+  g_autoptr(GError) error = NULL;
+
+  certificate = g_tls_certificate_new_from_pem (test_certificate, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (save (manager, first, &error));
+  g_assert_true (save (manager, second, &error));
+  g_signal_connect (manager, "items-changed", G_CALLBACK (items_changed_cb), log);
+
+  copy = kabar_account_dup (first);
+  g_assert_true (copy != first);
+  before = settings_text (first);
+  copied = settings_text (copy);
+  g_assert_cmpstr (copied, ==, before);
+
+  kabar_account_set_pinned_certificate (copy, KABAR_SERVER_INCOMING, certificate);
+  kabar_account_set_display_name (copy, "Dewi L.");
+  g_assert_null (kabar_account_get_pinned_certificate (first, KABAR_SERVER_INCOMING));
+  g_assert_cmpstr (kabar_account_get_display_name (first), ==, "Dewi Lestari");
+
+  g_assert_true (save (manager, copy, &error));
+  g_assert_cmpstr (log->str, ==, "0-1+1;");
+  listed = g_list_model_get_item (G_LIST_MODEL (manager), 0);
+  g_assert_true (listed == copy);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 2);
+
+  /* Saving the listed object again writes it and leaves the list be. */
+  g_assert_true (save (manager, copy, &error));
+  g_assert_cmpstr (log->str, ==, "0-1+1;");
+
+  g_assert_true (load (reloaded, &error));
+  g_clear_object (&listed);
+  listed = g_object_ref (kabar_account_manager_lookup (reloaded, kabar_account_get_id (first)));
+  g_assert_cmpstr (kabar_account_get_display_name (listed), ==, "Dewi L.");
+  g_assert_true (g_tls_certificate_is_same (kabar_account_get_pinned_certificate (listed, KABAR_SERVER_INCOMING),
+                                            certificate));
+}
+
 static void
 test_accounts_no_folder_is_no_account (void)
 {
@@ -439,6 +503,7 @@ main (int   argc,
                    test_accounts_unknown_settings_survive_a_save);
   g_test_add_func ("/accounts/remove-deletes-file-and-secrets-and-tells-the-list",
                    test_accounts_remove_deletes_file_and_secrets_and_tells_the_list);
+  g_test_add_func ("/accounts/edited-copy-replaces-the-account", test_accounts_edited_copy_replaces_the_account);
   g_test_add_func ("/accounts/no-folder-is-no-account",
                    test_accounts_no_folder_is_no_account);
   g_test_add_func ("/accounts/default-folder-is-in-the-user-config",

@@ -15,7 +15,9 @@
 
 #include <glib/gi18n.h>
 
+#include "kabar-account-fix.h"
 #include "kabar-account-item.h"
+#include "kabar-account-manager.h"
 #include "kabar-application.h"
 #include "kabar-bed-account.h"
 #include "kabar-folder-chooser.h"
@@ -31,6 +33,8 @@
 #define DEWI          "dewi@" KABAR_TEST_BED_DOMAIN
 #define BUDI          "budi@" KABAR_TEST_BED_DOMAIN
 #define DEWI_PASSWORD "Sandi-Dewi-123"
+#define SARI          "sari@" KABAR_TEST_BED_DOMAIN
+#define SARI_PASSWORD "Sandi-Sari-123"
 #define BUDI_PASSWORD "Sandi-Budi-123"
 #define WAIT_MS       60000
 
@@ -89,12 +93,18 @@ write_accounts (void)
                                                         submission, certificate);
   g_autoptr(KabarAccount) budi = kabar_bed_account_new ("Budi Santoso", BUDI, KABAR_TEST_BED_HOST, imaps,
                                                         submission, certificate);
+  g_autoptr(KabarAccount) sari = NULL;
   g_autoptr(GError) error = NULL;
 
   kabar_bed_account_save (dewi, DEWI_PASSWORD, &error);
   g_assert_no_error (error);
   /* Not the password Dovecot has for Budi. */
   kabar_bed_account_save (budi, "a-wrong-password", &error);
+  g_assert_no_error (error);
+  /* The bed's certificate is its own: without the pin the user gave it,
+   * Sari's account does not trust it. */
+  sari = kabar_bed_account_new ("Sari Wulandari", SARI, KABAR_TEST_BED_HOST, imaps, submission, NULL);
+  kabar_bed_account_save (sari, SARI_PASSWORD, &error);
   g_assert_no_error (error);
 }
 
@@ -250,6 +260,40 @@ wait_for_window (GType type)
   found = find_window (type);
   kabar_ui_test_wait_for_frame (found);
   return found;
+}
+
+static gboolean
+row_shows (gpointer item)
+{
+  return row_showing (item) != NULL;
+}
+
+/* As a user does: scrolls the sidebar to the item's row. */
+static GtkWidget *
+scroll_to_row (GObject *item)
+{
+  GtkWidget *list_view = kabar_ui_test_find_widget (GTK_WIDGET (folder_list ()), GTK_TYPE_LIST_VIEW);
+  GListModel *rows = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)));
+
+  for (guint i = 0; row_showing (item) == NULL && i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GObject) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) shown = GTK_IS_TREE_LIST_ROW (row) ? gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (row))
+                                                            : g_object_ref (row);
+
+      if (shown != item)
+        continue;
+      gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", i);
+      g_assert_true (kabar_ui_test_wait_for (row_shows, item, 10000));
+    }
+  return row_showing (item);
+}
+
+static gboolean
+popup_menu_of (GObject *item)
+{
+  g_assert_nonnull (scroll_to_row (item));
+  return kabar_folder_list_popup_menu (folder_list (), item);
 }
 
 /* The button labelled text under root (with its mnemonic's underscore). */
@@ -518,7 +562,7 @@ static KabarFolderNameDialog *
 name_dialog_for (const char *action,
                  GObject    *item)
 {
-  g_assert_true (kabar_folder_list_popup_menu (folder_list (), item));
+  g_assert_true (popup_menu_of (item));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (folder_list ()), action, NULL));
   return KABAR_FOLDER_NAME_DIALOG (wait_for_window (KABAR_TYPE_FOLDER_NAME_DIALOG));
 }
@@ -552,7 +596,7 @@ test_create_folder_from_the_context_menu (void)
   projects = folder_item ("Projects");
 
   /* The menu as the user sees it on the folder's row. */
-  g_assert_true (kabar_folder_list_popup_menu (folder_list (), G_OBJECT (projects)));
+  g_assert_true (popup_menu_of (G_OBJECT (projects)));
   g_assert_true (kabar_ui_test_wait_for (popover_shown, NULL, 10000));
   menu = shown_popover ();
   kabar_ui_test_wait_for_frame (GTK_WIDGET (menu));
@@ -614,7 +658,7 @@ test_role_folders_stay (void)
 
   show_window ();
   inbox = folder_item ("INBOX");
-  g_assert_true (kabar_folder_list_popup_menu (folder_list (), G_OBJECT (inbox)));
+  g_assert_true (popup_menu_of (G_OBJECT (inbox)));
   g_assert_true (kabar_ui_test_wait_for (popover_shown, NULL, 10000));
   menu = GTK_WIDGET (shown_popover ());
   kabar_ui_test_wait_for_frame (menu);
@@ -669,7 +713,7 @@ test_move_folder_by_drop (void)
   wait_for_folders ("Reports 2026", "Clients/Reports 2026");
 
   /* And back by the menu's chooser. */
-  g_assert_true (kabar_folder_list_popup_menu (folder_list (), G_OBJECT (folder_item ("Reports 2026"))));
+  g_assert_true (popup_menu_of (G_OBJECT (folder_item ("Reports 2026"))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (folder_list ()), "sidebar.move-folder", NULL));
   chooser = wait_for_window (KABAR_TYPE_FOLDER_CHOOSER);
   /* The folder itself is not offered. */
@@ -688,7 +732,7 @@ test_delete_folder_says_what_it_holds (void)
   g_autofree char *inside = NULL;
 
   show_window ();
-  g_assert_true (kabar_folder_list_popup_menu (folder_list (), G_OBJECT (folder_item ("Old"))));
+  g_assert_true (popup_menu_of (G_OBJECT (folder_item ("Old"))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (folder_list ()), "sidebar.delete-folder", NULL));
   dialog = ADW_MESSAGE_DIALOG (wait_for_window (ADW_TYPE_MESSAGE_DIALOG));
 
@@ -817,7 +861,7 @@ test_wrong_password_signs_in_again (void)
   budi = account_item (BUDI);
   g_assert_true (kabar_ui_test_wait_for (is_error, budi, WAIT_MS));
   kabar_ui_test_wait_for_frame (window);
-  row = row_showing (budi);
+  row = scroll_to_row (G_OBJECT (budi));
   g_assert_nonnull (row);
   g_assert_nonnull (kabar_ui_test_find_label (row, _("The server refused the password.")));
   g_assert_nonnull (find_button (row, _("Sign In Again")));
@@ -834,8 +878,77 @@ test_wrong_password_signs_in_again (void)
 
   g_assert_true (kabar_ui_test_wait_for (is_online, budi, WAIT_MS));
   kabar_ui_test_wait_for_frame (window);
-  g_assert_null (find_button (row_showing (budi), _("Sign In Again")));
+  g_assert_null (find_button (scroll_to_row (G_OBJECT (budi)), _("Sign In Again")));
   g_assert_null (kabar_account_item_get_status_text (budi));
+}
+
+static gboolean
+sari_is (gpointer data)
+{
+  KabarAccountItem *sari = account_item (SARI);
+
+  return sari != NULL && (GPOINTER_TO_INT (data) == KABAR_ACCOUNT_ITEM_STATE_ERROR ? is_error (sari) : is_online (sari));
+}
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_came (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* The certificate's details, then "Trust": the account is saved with the
+ * certificate pinned and starts again, online. */
+static void
+test_untrusted_certificate_can_be_trusted (void)
+{
+  const char *label = kabar_account_fix_get_label (KABAR_ACCOUNT_FIX_CERTIFICATE);
+  g_autoptr(KabarAccountManager) saved = kabar_account_manager_new (NULL);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  KabarAccountItem *sari;
+  KabarAccount *account;
+  GtkWidget *dialog;
+  GtkWidget *row;
+
+  show_window ();
+  g_assert_true (kabar_ui_test_wait_for (sari_is, GINT_TO_POINTER (KABAR_ACCOUNT_ITEM_STATE_ERROR), WAIT_MS));
+  sari = account_item (SARI);
+  g_assert_nonnull (kabar_mail_service_get_certificate_problem (kabar_account_item_get_service (sari)));
+  certificate = g_object_ref (kabar_certificate_problem_get_certificate (
+    kabar_mail_service_get_certificate_problem (kabar_account_item_get_service (sari))));
+  id = g_strdup (kabar_account_get_id (kabar_mail_service_get_account (kabar_account_item_get_service (sari))));
+  kabar_ui_test_wait_for_frame (window);
+  row = scroll_to_row (G_OBJECT (sari));
+  g_assert_nonnull (row);
+  press (row, label);
+
+  dialog = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (kabar_ui_test_find_label (dialog, _("Issued to")));
+  g_assert_nonnull (kabar_ui_test_find_label (dialog, _("SHA-256 fingerprint")));
+  screenshots (dialog, "folders-certificate");
+  press (dialog, _("T_rust for This Server"));
+
+  g_assert_true (kabar_ui_test_wait_for (sari_is, GINT_TO_POINTER (KABAR_ACCOUNT_ITEM_STATE_IDLE), WAIT_MS));
+
+  /* Kept for the next start: the settings on disk have the pin. */
+  kabar_account_manager_load_async (saved, NULL, on_result, &loaded);
+  g_assert_true (kabar_ui_test_wait_for (result_came, &loaded, 10000));
+  g_assert_true (kabar_account_manager_load_finish (saved, loaded, &error));
+  g_assert_no_error (error);
+  account = kabar_account_manager_lookup (saved, id);
+  g_assert_nonnull (account);
+  g_assert_true (g_tls_certificate_is_same (kabar_account_get_pinned_certificate (account, KABAR_SERVER_INCOMING),
+                                            certificate));
 }
 
 int
@@ -855,11 +968,13 @@ main (int   argc,
   g_test_add_func ("/folders/delete-folder-says-what-it-holds", test_delete_folder_says_what_it_holds);
   g_test_add_func ("/folders/message-drop-names-the-folder", test_message_drop_names_the_folder);
   g_test_add_func ("/folders/wrong-password-signs-in-again", test_wrong_password_signs_in_again);
+  g_test_add_func ("/folders/untrusted-certificate-can-be-trusted", test_untrusted_certificate_can_be_trusted);
 
   bed = kabar_test_bed_new (&error);
   g_assert_no_error (error);
   kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
   kabar_test_bed_add_user (bed, BUDI, BUDI_PASSWORD);
+  kabar_test_bed_add_user (bed, SARI, SARI_PASSWORD);
   /* Postfix for the accounts' outgoing server, which they must have. */
   kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
   g_assert_no_error (error);
