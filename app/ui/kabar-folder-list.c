@@ -1095,6 +1095,20 @@ on_selection_changed (GtkSingleSelection *selection,
     set_selected (self, NULL);
 }
 
+/* The arrows choose a folder already; Enter goes into it, on to its
+ * messages (the window's next pane, as F6 does). */
+static void
+on_list_activate (KabarFolderList *self,
+                  guint            position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (!KABAR_IS_FOLDER_ITEM (item) || !kabar_folder_list_select_folder (self, KABAR_FOLDER_ITEM (item)))
+    return;
+  g_signal_emit (self, signals[FOLDER_ACTIVATED], 0, item);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.next-pane", NULL);
+}
+
 /* After the tree's own handler (connected after), so the new folders are
  * rows already. */
 static void
@@ -1288,6 +1302,7 @@ kabar_folder_list_class_init (KabarFolderListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_setup_row);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_row);
   gtk_widget_class_bind_template_callback (widget_class, on_unbind_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
   gtk_widget_class_set_css_name (widget_class, "folderlist");
 }
 

@@ -57,6 +57,8 @@ struct _KabarWindow
   guint                 mark_read_source;
   gint64                mark_read_message_id;
   int                   drag_start_width;
+  /* The toast whose Undo Ctrl+Z presses, while it shows. */
+  AdwToast             *undo_toast;
 };
 
 G_DEFINE_FINAL_TYPE (KabarWindow, kabar_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -196,6 +198,40 @@ on_undo_clicked (AdwToast *toast,
   kabar_mail_service_undo_change_async (undo->service, undo->change_id, NULL, on_undone, window);
 }
 
+static void set_enabled (KabarWindow *self,
+                         const char  *name,
+                         gboolean     enabled);
+
+static void
+forget_undo_toast (KabarWindow *self)
+{
+  if (self->undo_toast == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->undo_toast, self);
+  g_clear_object (&self->undo_toast);
+  set_enabled (self, "undo", FALSE);
+}
+
+static void
+on_undo_toast_dismissed (AdwToast    *toast,
+                         KabarWindow *self)
+{
+  if (toast == self->undo_toast)
+    forget_undo_toast (self);
+}
+
+/* The newest change is the one to undo: a toast queued behind it is not
+ * on screen yet, but its change was made last. */
+static void
+set_undo_toast (KabarWindow *self,
+                AdwToast    *toast)
+{
+  forget_undo_toast (self);
+  self->undo_toast = g_object_ref (toast);
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self);
+  set_enabled (self, "undo", TRUE);
+}
+
 /* undo: NULL, or taken. */
 static void
 show_toast (KabarWindow *self,
@@ -212,6 +248,7 @@ show_toast (KabarWindow *self,
     {
       adw_toast_set_button_label (toast, _("_Undo"));
       g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_clicked), undo, undo_free, 0);
+      set_undo_toast (self, toast);
     }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -670,6 +707,135 @@ search_activated (GSimpleAction *action,
   kabar_message_list_start_search (self->message_list);
 }
 
+/* Ctrl+Z: the Undo of the toast on screen, for who cannot reach it. */
+static void
+undo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  KabarWindow *self = user_data;
+  g_autoptr(AdwToast) toast = self->undo_toast != NULL ? g_object_ref (self->undo_toast) : NULL;
+
+  if (toast == NULL)
+    return;
+  forget_undo_toast (self);
+  g_signal_emit_by_name (toast, "button-clicked");
+  adw_toast_dismiss (toast);
+}
+
+/* --- panes --------------------------------------------------------------------------------- */
+
+enum { PANE_FOLDERS, PANE_MESSAGES, PANE_MESSAGE, N_PANES };
+
+static GtkWidget *
+pane_widget (KabarWindow *self,
+             guint        pane)
+{
+  switch (pane)
+    {
+    case PANE_FOLDERS:
+      return GTK_WIDGET (self->folder_list);
+    case PANE_MESSAGES:
+      return GTK_WIDGET (self->message_list);
+    default:
+      return GTK_WIDGET (self->reading_pane);
+    }
+}
+
+/* The pane that holds the focus; the header bars belong to theirs. */
+static guint
+focused_pane (KabarWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus == NULL)
+    return N_PANES;
+  if (gtk_widget_is_ancestor (focus, self->sidebar_pane))
+    return PANE_FOLDERS;
+  if (gtk_widget_is_ancestor (focus, self->content_pane))
+    return PANE_MESSAGES;
+  if (gtk_widget_is_ancestor (focus, GTK_WIDGET (self->reading_pane)))
+    return PANE_MESSAGE;
+  return N_PANES;
+}
+
+/* Into the pane's content, not its header bar: the rows, or the message's
+ * text (so the arrows scroll it). */
+static gboolean
+focus_pane (KabarWindow *self,
+            guint        pane)
+{
+  GtkWidget *widget = pane_widget (self, pane);
+
+  if (!gtk_widget_is_drawable (widget))
+    return FALSE;
+  if (pane == PANE_MESSAGE && g_strcmp0 (kabar_reading_pane_get_page (self->reading_pane), "message") == 0)
+    {
+      GtkWidget *web_view = GTK_WIDGET (kabar_message_view_get_web_view (kabar_reading_pane_get_view (self->reading_pane)));
+
+      if (gtk_widget_grab_focus (web_view))
+        return TRUE;
+    }
+  return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+}
+
+/* F6 and Shift+F6: from pane to pane, round; a narrow window shows one. */
+static void
+cycle_panes (KabarWindow *self,
+             int          step)
+{
+  guint current = focused_pane (self);
+  guint pane = current == N_PANES ? (step > 0 ? N_PANES - 1 : 0) : current;
+
+  for (guint i = 0; i < N_PANES; i++)
+    {
+      pane = (pane + N_PANES + step) % N_PANES;
+      if (pane != current && focus_pane (self, pane))
+        return;
+    }
+}
+
+/* GTK 4.8's list views take Tab from row to row, so a folder of thousands
+ * would hold the focus for thousands of presses: Tab leaves a list for the
+ * next control, as Shift+Tab for the one before. The list stops taking
+ * the focus for the one move, and GTK finds where it goes. */
+static gboolean
+on_tab_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                KabarWindow           *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *list = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_VIEW) : NULL;
+  gboolean backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  gboolean moved;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || list == NULL)
+    return FALSE;
+  gtk_widget_set_can_focus (list, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (self), backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  gtk_widget_set_can_focus (list, TRUE);
+  return moved;
+}
+
+static void
+next_pane_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  cycle_panes (user_data, 1);
+}
+
+static void
+previous_pane_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  cycle_panes (user_data, -1);
+}
+
 static const GActionEntry win_actions[] = {
   { .name = "mark-read", .activate = mark_read_activated },
   { .name = "mark-unread", .activate = mark_unread_activated },
@@ -684,6 +850,9 @@ static const GActionEntry win_actions[] = {
   { .name = "go-back", .activate = go_back_activated },
   { .name = "check-mail", .activate = check_mail_activated },
   { .name = "search", .activate = search_activated },
+  { .name = "undo", .activate = undo_activated },
+  { .name = "next-pane", .activate = next_pane_activated },
+  { .name = "previous-pane", .activate = previous_pane_activated },
 };
 
 /* The list's sort and grouping, offered in its header bar. */
@@ -743,17 +912,22 @@ mark_read_now (gpointer data)
   KabarWindow *self = data;
   g_autoptr(KabarMessageItem) item = shown_item (self);
   const KabarMessageSummary *summary;
+  const guint32 *uids;
+  gsize n_uids;
   GWeakRef *window;
 
   self->mark_read_source = 0;
   if (item == NULL || kabar_message_item_get_id (item) != self->mark_read_message_id)
     return G_SOURCE_REMOVE;
   summary = kabar_message_item_get_summary (item);
-  if ((summary->flags & KABAR_MESSAGE_FLAG_SEEN) || summary->uid == 0)
+  /* A conversation's row is read when all of it is: opening it reads
+   * every message it stands for in the folder. */
+  uids = kabar_message_item_get_uids (item, &n_uids);
+  if ((summary->flags & KABAR_MESSAGE_FLAG_SEEN) || n_uids == 0)
     return G_SOURCE_REMOVE;
   window = g_new0 (GWeakRef, 1);
   g_weak_ref_init (window, self);
-  kabar_mail_service_set_flags_async (current_service (self), summary->folder_id, &summary->uid, 1,
+  kabar_mail_service_set_flags_async (current_service (self), summary->folder_id, uids, n_uids,
                                       KABAR_MESSAGE_FLAG_SEEN, KABAR_MESSAGE_FLAG_NONE, NULL,
                                       on_marked_read, window);
   return G_SOURCE_REMOVE;
@@ -1192,6 +1366,7 @@ kabar_window_dispose (GObject *object)
   cancel_mark_read (self);
   clear_pending_message (self);
   clear_title_binding (self);
+  forget_undo_toast (self);
   g_clear_handle_id (&self->update_source, g_source_remove);
   if (self->watched_items != NULL)
     watch_items (self, NULL);
@@ -1236,6 +1411,9 @@ add_shortcuts (GtkWidgetClass *widget_class)
     { GDK_KEY_Escape, 0, "win.go-back" },
     { GDK_KEY_Left, GDK_ALT_MASK, "win.go-back" },
     { GDK_KEY_w, GDK_CONTROL_MASK, "window.close" },
+    { GDK_KEY_z, GDK_CONTROL_MASK, "win.undo" },
+    { GDK_KEY_F6, 0, "win.next-pane" },
+    { GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-pane" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
@@ -1304,11 +1482,19 @@ kabar_window_init (KabarWindow *self)
   g_settings_bind (self->settings, "list-width", self->content_pane, "width-request", G_SETTINGS_BIND_GET);
   make_handle (self, self->sidebar_handle);
   make_handle (self, self->list_handle);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_tab_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
   add_settings_actions (self);
 
   self->restore_account = g_settings_get_string (self->settings, "last-folder-account");
   self->restore_path = g_settings_get_string (self->settings, "last-folder-path");
   if (*self->restore_account == '\0' || *self->restore_path == '\0')
     forget_restore (self);
+  set_enabled (self, "undo", FALSE);
   update_actions (self);
 }

@@ -896,6 +896,61 @@ test_keyboard_shortcuts (void)
                                                                     GTK_TYPE_SEARCH_ENTRY), 5000));
 }
 
+static GBytes *
+make_thread_message (const char *subject,
+                     const char *message_id,
+                     const char *in_reply_to,
+                     gint64      unix_time)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (unix_time);
+  g_autofree char *date_text = g_mime_utils_header_format_date (date);
+  g_autofree char *reply = in_reply_to != NULL ? g_strdup_printf ("In-Reply-To: <%s>\r\n"
+                                                                  "References: <%s>\r\n",
+                                                                  in_reply_to, in_reply_to)
+                                                : g_strdup ("");
+  char *text = g_strdup_printf ("Date: %s\r\n"
+                                "From: Ayu Pratiwi <ayu@example.org>\r\n"
+                                "To: Dewi Lestari <" DEWI ">\r\n"
+                                "Subject: %s\r\n"
+                                "Message-ID: <%s>\r\n"
+                                "%s"
+                                "MIME-Version: 1.0\r\n"
+                                "Content-Type: text/plain; charset=utf-8\r\n"
+                                "\r\n"
+                                "Makan siang Jumat?\r\n",
+                                date_text, subject, message_id, reply);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* A conversation's row stands for all of its messages: opening it reads
+ * them all, on the server too, and the row is read. */
+static void
+test_opening_a_conversation_reads_it_all (void)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GBytes) first = make_thread_message ("Lunch on Friday", "lunch-1@kabar.test", NULL, now - 120);
+  g_autoptr(GBytes) reply = make_thread_message ("Re: Lunch on Friday", "lunch-2@kabar.test",
+                                                 "lunch-1@kabar.test", now - 60);
+  g_autoptr(GError) error = NULL;
+
+  show_window ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "conversations", g_variant_new_boolean (TRUE));
+  open_folder ("INBOX");
+  kabar_test_bed_add_message (bed, DEWI, "INBOX", first, "", now - 120, &error);
+  g_assert_no_error (error);
+  kabar_test_bed_add_message (bed, DEWI, "INBOX", reply, "", now - 60, &error);
+  g_assert_no_error (error);
+  activate ("win.check-mail");
+  g_assert_true (kabar_ui_test_wait_for (row_listed, (gpointer) "Re: Lunch on Friday", WAIT_MS));
+  g_assert_cmpint (position_of ("Lunch on Friday"), <, 0);
+  assert_server_count ("INBOX", "Lunch on Friday", "UNSEEN", 2);
+
+  open_message ("Re: Lunch on Friday");
+  assert_server_count ("INBOX", "Lunch on Friday", "SEEN", 2);
+  g_assert_true (kabar_ui_test_wait_for (row_is_read, (gpointer) "Re: Lunch on Friday", WAIT_MS));
+}
+
 static gboolean
 search_found_only (gpointer data)
 {
@@ -955,6 +1010,7 @@ main (int   argc,
   g_test_add_func ("/reading/narrow-window-list-message-back", test_narrow_window_list_message_back);
   g_test_add_func ("/reading/keyboard-shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/reading/search-and-open-a-result", test_search_and_open_a_result);
+  g_test_add_func ("/reading/opening-a-conversation-reads-it-all", test_opening_a_conversation_reads_it_all);
 
   bed = kabar_test_bed_new (&error);
   g_assert_no_error (error);
