@@ -597,6 +597,58 @@ kabar_mail_service_list_messages_finish (KabarMailService  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+list_conversation_in_thread (GTask        *task,
+                             gpointer      source,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  KabarMailService *self = source;
+  gint64 *message_id = task_data;
+  GError *error = NULL;
+  g_autoptr(KabarMessageSummary) message = kabar_store_get_message (self->store, *message_id, &error);
+  GPtrArray *conversation;
+
+  if (message == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  conversation = kabar_store_list_thread (self->store, message->thread_id, &error);
+  if (conversation == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, conversation, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+kabar_mail_service_list_conversation_async (KabarMailService    *self,
+                                            gint64               message_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (KABAR_IS_MAIL_SERVICE (self));
+
+  g_task_set_source_tag (task, kabar_mail_service_list_conversation_async);
+  g_task_set_task_data (task, g_memdup2 (&message_id, sizeof message_id), g_free);
+  if (!check_store (self, task))
+    return;
+  g_task_run_in_thread (task, list_conversation_in_thread);
+}
+
+GPtrArray *
+kabar_mail_service_list_conversation_finish (KabarMailService  *self,
+                                             GAsyncResult      *result,
+                                             GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 typedef struct
 {
   gint64           folder_id;

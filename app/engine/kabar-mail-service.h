@@ -189,6 +189,20 @@ GPtrArray               *kabar_mail_service_search_finish           (KabarMailSe
                                                                      GAsyncResult            *result,
                                                                      GError                 **error);
 
+/* The conversation a message belongs to: every message of its thread in
+ * every folder (the reply in Sent, the first message in Archive), oldest
+ * first (KabarMessageSummary elements); just the message when it has no
+ * other. Messages moved away or deleted here and not yet on the server
+ * are left out, as in the lists. */
+void                     kabar_mail_service_list_conversation_async  (KabarMailService   *self,
+                                                                      gint64              message_id,
+                                                                      GCancellable       *cancellable,
+                                                                      GAsyncReadyCallback callback,
+                                                                      gpointer            user_data);
+GPtrArray               *kabar_mail_service_list_conversation_finish (KabarMailService   *self,
+                                                                      GAsyncResult       *result,
+                                                                      GError            **error);
+
 /* --- the user's changes ------------------------------------------------------
  *
  * Each is written to the store at once (what the UI lists shows it as soon

@@ -20,10 +20,17 @@ struct _KabarReadingPane
   AdwStatusPage    *several_page;
   AdwStatusPage    *error_page;
   KabarMessageView *view;
+  GtkRevealer      *conversation_revealer;
+  GtkLabel         *conversation_title;
+  GtkListBox       *conversation_list;
 
   KabarMailService *service;
   gint64            message_id;
   GCancellable     *cancellable;
+  /* The conversation listed above the message (KabarMessageSummary),
+   * oldest first; NULL while none is. */
+  GPtrArray        *conversation;
+  GCancellable     *conversation_cancellable;
   GError           *error;
   gboolean          folded;
 };
@@ -186,6 +193,139 @@ load (KabarReadingPane *self)
   kabar_mail_service_get_body_async (self->service, self->message_id, self->cancellable, on_body_read, self);
 }
 
+/* --- the conversation ----------------------------------------------------------------------- */
+
+static void
+clear_conversation (KabarReadingPane *self)
+{
+  g_cancellable_cancel (self->conversation_cancellable);
+  g_clear_object (&self->conversation_cancellable);
+  g_clear_pointer (&self->conversation, g_ptr_array_unref);
+  gtk_revealer_set_reveal_child (self->conversation_revealer, FALSE);
+  /* No transition to wait for: the rows would linger for a moment. */
+  while (gtk_widget_get_first_child (GTK_WIDGET (self->conversation_list)) != NULL)
+    gtk_list_box_remove (self->conversation_list, gtk_widget_get_first_child (GTK_WIDGET (self->conversation_list)));
+}
+
+static gboolean
+conversation_position (KabarReadingPane *self,
+                       gint64            message_id,
+                       guint            *position)
+{
+  for (guint i = 0; self->conversation != NULL && i < self->conversation->len; i++)
+    if (((KabarMessageSummary *) g_ptr_array_index (self->conversation, i))->id == message_id)
+      {
+        *position = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GtkWidget *
+make_conversation_row (const KabarMessageSummary *summary)
+{
+  const char *sender = summary->from_name != NULL && *summary->from_name != '\0' ? summary->from_name
+                                                                                : summary->from_address;
+  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (summary->date != 0 ? summary->date
+                                                                                 : summary->internal_date);
+  g_autofree char *when = date != NULL ? kabar_display_format_date (date, NULL) : g_strdup ("");
+  g_autofree char *accessible = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *from = gtk_label_new (sender != NULL ? sender : "");
+  GtkWidget *subject = gtk_label_new (summary->subject != NULL ? summary->subject : "");
+  GtkWidget *time = gtk_label_new (when);
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_label_set_ellipsize (GTK_LABEL (from), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (from), 24);
+  gtk_label_set_xalign (GTK_LABEL (subject), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subject), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (subject, TRUE);
+  gtk_widget_add_css_class (subject, "dim-label");
+  gtk_widget_add_css_class (time, "dim-label");
+  gtk_widget_add_css_class (time, "numeric");
+  if (!(summary->flags & KABAR_MESSAGE_FLAG_SEEN))
+    gtk_widget_add_css_class (from, "heading");
+  gtk_box_append (GTK_BOX (box), from);
+  gtk_box_append (GTK_BOX (box), subject);
+  gtk_box_append (GTK_BOX (box), time);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  /* Translators: a message of a conversation as a screen reader says
+   * it: sender, date, subject. */
+  accessible = g_strdup_printf (_("From %s, %s: %s"), sender != NULL ? sender : "", when,
+                                summary->subject != NULL ? summary->subject : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return row;
+}
+
+static void
+select_in_conversation (KabarReadingPane *self)
+{
+  guint position;
+
+  if (conversation_position (self, self->message_id, &position))
+    gtk_list_box_select_row (self->conversation_list, gtk_list_box_get_row_at_index (self->conversation_list,
+                                                                                     position));
+}
+
+static void
+on_conversation_listed (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  KabarReadingPane *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conversation = kabar_mail_service_list_conversation_finish (KABAR_MAIL_SERVICE (source),
+                                                                                    result, &error);
+  g_autofree char *title = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KABAR_READING_PANE (user_data);
+  /* Without its conversation, the message still shows: nothing to say. */
+  if (conversation == NULL || conversation->len < 2)
+    {
+      if (error != NULL)
+        g_debug ("The conversation of message %" G_GINT64_FORMAT " could not be read: %s", self->message_id,
+                 error->message);
+      return;
+    }
+  self->conversation = g_steal_pointer (&conversation);
+  for (guint i = 0; i < self->conversation->len; i++)
+    gtk_list_box_append (self->conversation_list, make_conversation_row (g_ptr_array_index (self->conversation, i)));
+  title = g_strdup_printf (ngettext ("%u message in this conversation", "%u messages in this conversation",
+                                     self->conversation->len),
+                           self->conversation->len);
+  gtk_label_set_text (self->conversation_title, title);
+  select_in_conversation (self);
+  gtk_revealer_set_reveal_child (self->conversation_revealer, TRUE);
+}
+
+static void
+list_conversation (KabarReadingPane *self)
+{
+  clear_conversation (self);
+  self->conversation_cancellable = g_cancellable_new ();
+  kabar_mail_service_list_conversation_async (self->service, self->message_id, self->conversation_cancellable,
+                                              on_conversation_listed, self);
+}
+
+static void
+on_conversation_row_activated (KabarReadingPane *self,
+                               GtkListBoxRow    *row)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (self->conversation == NULL || index < 0 || (guint) index >= self->conversation->len)
+    return;
+  kabar_reading_pane_show_message (self, self->service,
+                                   ((KabarMessageSummary *) g_ptr_array_index (self->conversation, index))->id);
+}
+
 GtkWidget *
 kabar_reading_pane_new (void)
 {
@@ -197,15 +337,24 @@ kabar_reading_pane_show_message (KabarReadingPane *self,
                                  KabarMailService *service,
                                  gint64            message_id)
 {
+  guint position;
+
   g_return_if_fail (KABAR_IS_READING_PANE (self));
   g_return_if_fail (KABAR_IS_MAIL_SERVICE (service));
   g_return_if_fail (message_id > 0);
 
   if (self->service == service && self->message_id == message_id && self->error == NULL)
     return;
+  /* Another message of the conversation shown: it stays listed. */
+  if (self->service != service || !conversation_position (self, message_id, &position))
+    clear_conversation (self);
   set_service (self, service);
   self->message_id = message_id;
   load (self);
+  if (self->conversation == NULL)
+    list_conversation (self);
+  else
+    select_in_conversation (self);
 }
 
 void
@@ -217,6 +366,7 @@ kabar_reading_pane_show_selection (KabarReadingPane *self,
   g_return_if_fail (KABAR_IS_READING_PANE (self));
 
   cancel_loading (self);
+  clear_conversation (self);
   set_service (self, NULL);
   self->message_id = 0;
   /* A message left in the view would still be found by the accessibility
@@ -327,6 +477,9 @@ kabar_reading_pane_dispose (GObject *object)
   KabarReadingPane *self = KABAR_READING_PANE (object);
 
   cancel_loading (self);
+  g_cancellable_cancel (self->conversation_cancellable);
+  g_clear_object (&self->conversation_cancellable);
+  g_clear_pointer (&self->conversation, g_ptr_array_unref);
   set_service (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), KABAR_TYPE_READING_PANE);
   /* The box around the template's children has no name to be disposed by. */
@@ -371,6 +524,10 @@ kabar_reading_pane_class_init (KabarReadingPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, several_page);
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, error_page);
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, view);
+  gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, conversation_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, conversation_title);
+  gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, conversation_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_conversation_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
   gtk_widget_class_set_css_name (widget_class, "readingpane");
 }

@@ -923,6 +923,30 @@ make_thread_message (const char *subject,
   return g_bytes_new_take (text, strlen (text));
 }
 
+/* The reading pane lists a conversation of n messages, shown. */
+static gboolean
+conversation_listed (gpointer data)
+{
+  GtkWidget *list = kabar_ui_test_find_widget (GTK_WIDGET (reading_pane ()), GTK_TYPE_LIST_BOX);
+  guint n = 0;
+
+  if (list == NULL || !gtk_widget_is_drawable (list))
+    return FALSE;
+  while (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), n) != NULL)
+    n++;
+  return n == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+view_shows_subject (gpointer data)
+{
+  KabarMessageView *view = kabar_reading_pane_get_view (reading_pane ());
+  KabarMessageDisplay *display = kabar_message_view_get_display (view);
+
+  return view_loaded (NULL) && display != NULL
+         && g_strcmp0 (kabar_message_display_get_subject (display), data) == 0;
+}
+
 /* A conversation's row stands for all of its messages: opening it reads
  * them all, on the server too, and the row is read. */
 static void
@@ -933,6 +957,7 @@ test_opening_a_conversation_reads_it_all (void)
   g_autoptr(GBytes) reply = make_thread_message ("Re: Lunch on Friday", "lunch-2@kabar.test",
                                                  "lunch-1@kabar.test", now - 60);
   g_autoptr(GError) error = NULL;
+  GtkListBox *conversation;
 
   show_window ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "conversations", g_variant_new_boolean (TRUE));
@@ -949,6 +974,17 @@ test_opening_a_conversation_reads_it_all (void)
   open_message ("Re: Lunch on Friday");
   assert_server_count ("INBOX", "Lunch on Friday", "SEEN", 2);
   g_assert_true (kabar_ui_test_wait_for (row_is_read, (gpointer) "Re: Lunch on Friday", WAIT_MS));
+
+  /* Above the message, its conversation: the first message opens from
+   * there, and the list stays. */
+  g_assert_true (kabar_ui_test_wait_for (conversation_listed, GUINT_TO_POINTER (2), WAIT_MS));
+  kabar_ui_test_wait_for_frame (window);
+  screenshot_window ("window-conversation");
+  conversation = GTK_LIST_BOX (kabar_ui_test_find_widget (GTK_WIDGET (reading_pane ()), GTK_TYPE_LIST_BOX));
+  g_signal_emit_by_name (conversation, "row-activated", gtk_list_box_get_row_at_index (conversation, 0));
+  g_assert_true (kabar_ui_test_wait_for (view_shows_subject, (gpointer) "Lunch on Friday", WAIT_MS));
+  g_assert_true (gtk_list_box_get_selected_row (conversation) == gtk_list_box_get_row_at_index (conversation, 0));
+  g_assert_true (kabar_ui_test_wait_for (conversation_listed, GUINT_TO_POINTER (2), WAIT_MS));
 }
 
 static gboolean

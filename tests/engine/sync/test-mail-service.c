@@ -404,6 +404,62 @@ test_starts_and_syncs_every_folder (Fixture       *fixture,
 }
 
 static void
+add_raw_message (Fixture    *fixture,
+                 const char *folder,
+                 const char *text,
+                 gint64      when)
+{
+  g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+
+  kabar_test_bed_add_message (get_bed (), fixture->user, folder, raw, "S", when, &error);
+  g_assert_no_error (error);
+}
+
+/* A conversation spans folders: the question in INBOX, the answer filed
+ * in Projects; an unrelated message stays out of it. */
+static void
+test_conversation_spans_folders (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(KabarStoreFolder) inbox = NULL;
+  g_autoptr(KabarStoreFolder) projects = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) conversation = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  KabarMessageSummary *question = NULL;
+
+  add_raw_message (fixture, "INBOX", "Subject: Rapat Jumat\r\nMessage-ID: <rapat@kabar.test>\r\n\r\nJam 9?\r\n",
+               now - 300);
+  add_raw_message (fixture, "INBOX", "Subject: Lain hal\r\nMessage-ID: <lain@kabar.test>\r\n\r\nHalo\r\n", now - 200);
+  add_raw_message (fixture, "Projects", "Subject: Re: Rapat Jumat\r\nMessage-ID: <balas@kabar.test>\r\n"
+               "In-Reply-To: <rapat@kabar.test>\r\n\r\nJam 10.\r\n", now - 100);
+  kabar_mail_service_start (fixture->service);
+  wait_for_count (fixture, "INBOX", 2);
+  wait_for_count (fixture, "Projects", 1);
+  inbox = find_folder (fixture, "INBOX");
+  projects = find_folder (fixture, "Projects");
+  page = list_messages (fixture, inbox->id);
+  for (guint i = 0; i < page->len; i++)
+    if (g_strcmp0 (((KabarMessageSummary *) page->pdata[i])->subject, "Rapat Jumat") == 0)
+      question = page->pdata[i];
+  g_assert_nonnull (question);
+
+  kabar_mail_service_list_conversation_async (fixture->service, question->id, NULL, kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  conversation = kabar_mail_service_list_conversation_finish (fixture->service, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conversation->len, ==, 2);
+  g_assert_cmpstr (((KabarMessageSummary *) conversation->pdata[0])->subject, ==, "Rapat Jumat");
+  g_assert_cmpint (((KabarMessageSummary *) conversation->pdata[0])->folder_id, ==, inbox->id);
+  g_assert_cmpstr (((KabarMessageSummary *) conversation->pdata[1])->subject, ==, "Re: Rapat Jumat");
+  g_assert_cmpint (((KabarMessageSummary *) conversation->pdata[1])->folder_id, ==, projects->id);
+}
+
+static void
 test_new_mail_in_inbox_arrives_within_two_seconds (Fixture       *fixture,
                                                    gconstpointer  data)
 {
@@ -885,6 +941,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/sync/service/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("starts-and-syncs-every-folder", test_starts_and_syncs_every_folder);
+  ADD ("conversation-spans-folders", test_conversation_spans_folders);
   ADD ("new-mail-in-inbox-arrives-within-two-seconds", test_new_mail_in_inbox_arrives_within_two_seconds);
   ADD ("flag-change-shows-at-once-and-reaches-the-server", test_flag_change_shows_at_once_and_reaches_the_server);
   ADD ("move-and-folders-reach-the-server", test_move_and_folders_reach_the_server);
