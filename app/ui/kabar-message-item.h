@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  * page is still being read from the store. The same object stands for
  * the same message or conversation while the list keeps it: when the
  * store says it changed (flags, or a conversation's new message), it
- * takes the new summary and notifies "summary". */
+ * takes the new summary and notifies "summary". A placeholder becomes its
+ * row's message the same way, when its page arrives. */
 #define KABAR_TYPE_MESSAGE_ITEM (kabar_message_item_get_type ())
 
 G_DECLARE_FINAL_TYPE (KabarMessageItem, kabar_message_item, KABAR, MESSAGE_ITEM, GObject)

@@ -65,6 +65,8 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void kabar_message_list_model_list_model_init (GListModelInterface *iface);
+static void set_count (KabarMessageListModel *self,
+                       guint                  new_count);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (KabarMessageListModel, kabar_message_list_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
@@ -156,7 +158,10 @@ splice_rows (KabarMessageListModel *self,
     g_list_model_items_changed (G_LIST_MODEL (self), position, n_removed, n_added);
 }
 
-/* Forgets the rows in [start, end), as if never asked for. */
+/* Forgets the rows read in [start, end), as if never asked for.
+ * Placeholders stay: they hold nothing that could be out of date, and a
+ * list view keeps the rows it bound to them (the rows in view, while a
+ * fast scroll waits for their page). */
 static void
 drop_rows (KabarMessageListModel *self,
            guint                  start,
@@ -170,10 +175,9 @@ drop_rows (KabarMessageListModel *self,
     {
       gpointer item = g_ptr_array_index (self->items, i);
 
-      if (item == NULL)
+      if (!is_loaded (item))
         continue;
-      if (is_loaded (item))
-        self->n_loaded--;
+      self->n_loaded--;
       g_object_unref (item);
       g_ptr_array_index (self->items, i) = NULL;
       first = MIN (first, i);
@@ -248,9 +252,18 @@ static void
 evict (KabarMessageListModel *self)
 {
   guint n_pages = (self->items->len + PAGE_SIZE - 1) / PAGE_SIZE;
+  g_autofree gboolean *loaded = NULL;
 
+  if (self->n_loaded <= MAX_LOADED - PAGE_SIZE)
+    return;
   if (self->page_stamps->len < n_pages)
     g_array_set_size (self->page_stamps, n_pages);
+  /* One pass over the rows, not one a page let go: the folder may have
+   * hundreds of thousands. */
+  loaded = g_new0 (gboolean, n_pages);
+  for (guint i = 0; i < self->items->len; i++)
+    if (is_loaded (g_ptr_array_index (self->items, i)))
+      loaded[i / PAGE_SIZE] = TRUE;
   while (self->n_loaded > MAX_LOADED - PAGE_SIZE)
     {
       guint oldest = G_MAXUINT;
@@ -259,14 +272,8 @@ evict (KabarMessageListModel *self)
       for (guint page = 0; page < n_pages; page++)
         {
           guint32 stamp = g_array_index (self->page_stamps, guint32, page);
-          guint end = MIN ((page + 1) * PAGE_SIZE, self->items->len);
-          gboolean loaded = FALSE;
 
-          if (stamp >= oldest_stamp)
-            continue;
-          for (guint i = page * PAGE_SIZE; i < end && !loaded; i++)
-            loaded = is_loaded (g_ptr_array_index (self->items, i));
-          if (loaded)
+          if (loaded[page] && stamp < oldest_stamp)
             {
               oldest = page;
               oldest_stamp = stamp;
@@ -275,6 +282,7 @@ evict (KabarMessageListModel *self)
       if (oldest == G_MAXUINT)
         break;
       drop_rows (self, oldest * PAGE_SIZE, (oldest + 1) * PAGE_SIZE);
+      loaded[oldest] = FALSE;
       /* Dropped: asked for again, it is new. */
       g_array_index (self->page_stamps, guint32, oldest) = ++self->page_clock;
     }
@@ -294,8 +302,13 @@ apply_page (KabarMessageListModel *self,
       const KabarMessageListEntry *row = g_ptr_array_index (rows, i);
       KabarMessageItem *current = g_ptr_array_index (self->items, position);
 
-      if (current != NULL && is_loaded (current) && item_key (self, current) == entry_key (self, row))
+      /* A placeholder is filled in place: the row bound to it follows
+       * its "notify::summary", where a new item would make the list view
+       * build a new row widget. */
+      if (current != NULL && (!is_loaded (current) || item_key (self, current) == entry_key (self, row)))
         {
+          if (!is_loaded (current))
+            self->n_loaded++;
           kabar_message_item_update_from_entry (current, row);
           continue;
         }
@@ -359,6 +372,11 @@ on_page_read (GObject      *source,
   g_hash_table_remove (self->pending_pages, GUINT_TO_POINTER (read->page));
   read_free (read);
 
+  /* With no row read yet there is no place to keep: the count read with
+   * the page is the count. A new model learns it so, with its first page,
+   * in one read. */
+  if (self->n_loaded == 0 && n_rows != self->items->len)
+    set_count (self, n_rows);
   apply_page (self, offset, rows);
   /* The count was wrong (changed since it was read): read it again. */
   expected = offset < self->items->len ? MIN (PAGE_SIZE, self->items->len - offset) : 0;
@@ -790,10 +808,11 @@ kabar_message_list_model_new_full (KabarMailService *service,
   self->conversations = conversations;
   g_ptr_array_set_size (self->items, n_messages);
   g_signal_connect (service, "folder-changed", G_CALLBACK (on_folder_changed), self);
-  /* The folder's count of messages is only the most there can be of
-   * conversations: their count is read at once, before any page. */
-  if (conversations)
-    kabar_message_list_model_refresh (self);
+  /* The first page is read at once, before a view asks for it, so that it
+   * is there for the view's first frame. Its read brings the count as
+   * well: the folder's count of messages is only the most there can be
+   * of conversations. */
+  request_page (self, 0);
   return self;
 }
 

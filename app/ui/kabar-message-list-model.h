@@ -16,10 +16,12 @@ G_BEGIN_DECLS
 /* The messages of one folder, newest first, as a GListModel of
  * KabarMessageItem that never reads the whole folder: it knows the count
  * from the folder, and reads the rows from the store in pages of
- * KABAR_MESSAGE_LIST_MODEL_PAGE_SIZE when they are asked for. Until its
- * page arrives a row is a placeholder item; then items-changed replaces
- * the placeholders of that page. The pages asked for longest ago are let
- * go again, so a long scroll does not fill the memory.
+ * KABAR_MESSAGE_LIST_MODEL_PAGE_SIZE when they are asked for (the first
+ * page at once, with the count). Until its page arrives a row is a
+ * placeholder item; the page then fills the placeholders in place
+ * ("notify::summary", no items-changed), so a list view keeps the rows it
+ * made for them. The pages asked for longest ago are let go again, so a
+ * long scroll does not fill the memory.
  *
  * When the service says the folder changed, the model reads the count and
  * the rows around where the user looks again, and says what changed as

@@ -34,6 +34,9 @@ struct _KabarMessageList
   GSettings             *settings;
   /* GNOME's clock setting, if GNOME's schemas are installed. */
   GSettings             *interface_settings;
+  /* That setting as last read: rows are bound by the hundred while
+   * scrolling. */
+  gboolean               twelve_hour;
 };
 
 G_DEFINE_FINAL_TYPE (KabarMessageList, kabar_message_list, GTK_TYPE_WIDGET)
@@ -56,15 +59,21 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static gboolean
-twelve_hour_clock (KabarMessageList *self)
+static void
+read_clock_format (KabarMessageList *self)
 {
   g_autofree char *format = NULL;
 
   if (self->interface_settings == NULL)
-    return FALSE;
+    return;
   format = g_settings_get_string (self->interface_settings, "clock-format");
-  return g_strcmp0 (format, "12h") == 0;
+  self->twelve_hour = g_strcmp0 (format, "12h") == 0;
+}
+
+static gboolean
+twelve_hour_clock (KabarMessageList *self)
+{
+  return self->twelve_hour;
 }
 
 static gboolean
@@ -387,22 +396,30 @@ on_setup_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, row);
 }
 
+/* GTK 4.8's list view keeps 200 rows bound around what is in view
+ * whatever its height, and binds them all anew at each jump of a fast
+ * scroll: a row out of sight waits to show its item until it is mapped,
+ * as the list view maps the rows it draws. */
 static void
 on_bind_row (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              KabarMessageList         *self)
 {
-  kabar_message_row_set_item (KABAR_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
-                              gtk_list_item_get_item (list_item), twelve_hour_clock (self));
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+
+  kabar_message_row_set_item_full (KABAR_MESSAGE_ROW (row), gtk_list_item_get_item (list_item),
+                                   twelve_hour_clock (self), gtk_widget_get_mapped (row));
 }
 
+/* The row keeps its item until it is bound to another or destroyed: GTK
+ * 4.8's factory unbinds and binds each row again when rows above it come
+ * or go or the selection changes, and a row given back the item it shows
+ * has nothing to do. */
 static void
 on_unbind_row (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                KabarMessageList         *self)
 {
-  kabar_message_row_set_item (KABAR_MESSAGE_ROW (gtk_list_item_get_child (list_item)), NULL,
-                              twelve_hour_clock (self));
 }
 
 static void
@@ -806,7 +823,12 @@ kabar_message_list_init (KabarMessageList *self)
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
   if (schema != NULL && g_settings_schema_has_key (schema, "clock-format"))
-    self->interface_settings = g_settings_new_full (schema, NULL, NULL);
+    {
+      self->interface_settings = g_settings_new_full (schema, NULL, NULL);
+      g_signal_connect_swapped (self->interface_settings, "changed::clock-format",
+                                G_CALLBACK (read_clock_format), self);
+      read_clock_format (self);
+    }
   follow_list_settings (self);
   update_page (self);
 }

@@ -16,6 +16,8 @@ struct _KabarMessageRow
 
   KabarMessageItem *item;
   gboolean          twelve_hour;
+  /* FALSE while the row waits, out of sight, to show its item. */
+  gboolean          shown;
   /* What the row's accessible label says, kept for tests: GTK 4.8 has no
    * way to read it back. */
   char             *accessible_label;
@@ -39,9 +41,15 @@ kabar_message_row_format_date (gint64     unix_time,
                                GDateTime *now,
                                gboolean   twelve_hour)
 {
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) date = NULL;
   const char *format;
 
+  if (utc == NULL)
+    return g_strdup ("");
+  /* In now's time zone, which the caller has at hand: GLib 2.74 reads the
+   * local zone's file again for each g_date_time_new_from_unix_local(). */
+  date = g_date_time_to_timezone (utc, g_date_time_get_timezone (now));
   if (date == NULL)
     return g_strdup ("");
 
@@ -64,6 +72,25 @@ kabar_message_row_format_date (gint64     unix_time,
     format = C_("message list", "%b %-e, %Y");
 
   return g_date_time_format (date, format);
+}
+
+/* Now in the local time zone. The zone is read again once a minute, not
+ * for each row bound while scrolling (GLib 2.74 reads its file each time
+ * when TZ is unset), and still follows a change of the system's zone. */
+static GDateTime *
+now_local (void)
+{
+  static GTimeZone *zone;
+  static gint64 zone_read_at;
+  gint64 time = g_get_monotonic_time ();
+
+  if (zone == NULL || time - zone_read_at > 60 * G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      zone_read_at = time;
+    }
+  return g_date_time_new_now (zone);
 }
 
 /* The preview on one line: line breaks and runs of spaces as one space. */
@@ -146,6 +173,12 @@ describe (const KabarMessageSummary *summary,
   return g_string_free (label, FALSE);
 }
 
+static char *
+describe_thread_count (guint thread_count)
+{
+  return g_strdup_printf (ngettext ("%u message", "%u messages", thread_count), thread_count);
+}
+
 static void
 show_thread_count (KabarMessageRow *self,
                    guint            thread_count)
@@ -157,18 +190,46 @@ show_thread_count (KabarMessageRow *self,
   if (thread_count <= 1)
     return;
   text = g_strdup_printf ("%u", thread_count);
-  words = g_strdup_printf (ngettext ("%u message", "%u messages", thread_count), thread_count);
+  words = describe_thread_count (thread_count);
   gtk_label_set_text (self->thread_count, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->thread_count), words);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->thread_count),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, words, -1);
+}
+
+/* The marks' tooltips are made when asked for: gtk_widget_set_tooltip_text()
+ * asks the display where the pointer is (a round trip to the X server),
+ * and the list sets up and binds rows by the hundred while scrolling. */
+static gboolean
+on_mark_query_tooltip (GtkWidget       *mark,
+                       int              x,
+                       int              y,
+                       gboolean         keyboard,
+                       GtkTooltip      *tooltip,
+                       KabarMessageRow *self)
+{
+  g_autofree char *count = NULL;
+
+  if (mark == self->replied)
+    gtk_tooltip_set_text (tooltip, _("Replied"));
+  else if (mark == self->attachment)
+    gtk_tooltip_set_text (tooltip, _("Has attachments"));
+  else if (mark == self->flag)
+    gtk_tooltip_set_text (tooltip, _("Flagged"));
+  else if (self->item != NULL && kabar_message_item_get_thread_count (self->item) > 1)
+    {
+      count = describe_thread_count (kabar_message_item_get_thread_count (self->item));
+      gtk_tooltip_set_text (tooltip, count);
+    }
+  else
+    return FALSE;
+  return TRUE;
 }
 
 static void
 update (KabarMessageRow *self)
 {
-  const KabarMessageSummary *summary = self->item != NULL ? kabar_message_item_get_summary (self->item)
-                                                          : NULL;
+  const KabarMessageSummary *summary = self->item != NULL && self->shown
+                                      ? kabar_message_item_get_summary (self->item) : NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *date = NULL;
   g_autofree char *snippet = NULL;
@@ -180,7 +241,8 @@ update (KabarMessageRow *self)
 
   if (summary == NULL)
     {
-      /* Not read yet: an empty row, as tall as the others. */
+      /* Not read yet, or out of sight: an empty row, as tall as the
+       * others. */
       gtk_label_set_text (self->sender, "");
       gtk_label_set_text (self->date, "");
       gtk_label_set_text (self->subject, "");
@@ -205,7 +267,7 @@ update (KabarMessageRow *self)
     sender = _("Unknown sender");
   subject = summary->subject != NULL && *summary->subject != '\0' ? summary->subject
                                                                   : _("(No subject)");
-  now = g_date_time_new_now_local ();
+  now = now_local ();
   date = kabar_message_row_format_date (summary->date != 0 ? summary->date : summary->internal_date,
                                         now, self->twelve_hour);
   unread = (summary->flags & KABAR_MESSAGE_FLAG_SEEN) == 0;
@@ -253,7 +315,9 @@ on_summary_changed (KabarMessageItem *item,
                     GParamSpec       *pspec,
                     KabarMessageRow  *self)
 {
-  update (self);
+  /* A page read arrives for rows in view and far from it alike. */
+  if (self->shown)
+    update (self);
 }
 
 GtkWidget *
@@ -267,10 +331,27 @@ kabar_message_row_set_item (KabarMessageRow  *self,
                             KabarMessageItem *item,
                             gboolean          twelve_hour)
 {
+  kabar_message_row_set_item_full (self, item, twelve_hour, TRUE);
+}
+
+void
+kabar_message_row_set_item_full (KabarMessageRow  *self,
+                                 KabarMessageItem *item,
+                                 gboolean          twelve_hour,
+                                 gboolean          shown)
+{
   g_return_if_fail (KABAR_IS_MESSAGE_ROW (self));
   g_return_if_fail (item == NULL || KABAR_IS_MESSAGE_ITEM (item));
 
+  /* What the row shows of an item stays until it has another. */
+  if (self->item == item && self->shown)
+    shown = TRUE;
+  /* It follows the item's changes already: GTK 4.8 binds a row again to
+   * the same item whenever rows above it come or go. */
+  if (self->item == item && self->twelve_hour == twelve_hour && self->shown == shown && item != NULL)
+    return;
   self->twelve_hour = twelve_hour;
+  self->shown = shown;
   if (self->item != item)
     {
       if (self->item != NULL)
@@ -282,6 +363,13 @@ kabar_message_row_set_item (KabarMessageRow  *self,
   update (self);
 }
 
+gboolean
+kabar_message_row_get_shown (KabarMessageRow *self)
+{
+  g_return_val_if_fail (KABAR_IS_MESSAGE_ROW (self), FALSE);
+  return self->shown;
+}
+
 KabarMessageItem *
 kabar_message_row_get_item (KabarMessageRow *self)
 {
@@ -289,12 +377,28 @@ kabar_message_row_get_item (KabarMessageRow *self)
   return self->item;
 }
 
+/* Coming into view, it shows what it waited to show. */
+static void
+kabar_message_row_map (GtkWidget *widget)
+{
+  KabarMessageRow *self = KABAR_MESSAGE_ROW (widget);
+
+  if (!self->shown)
+    {
+      self->shown = TRUE;
+      update (self);
+    }
+  GTK_WIDGET_CLASS (kabar_message_row_parent_class)->map (widget);
+}
+
 static void
 kabar_message_row_dispose (GObject *object)
 {
   KabarMessageRow *self = KABAR_MESSAGE_ROW (object);
 
-  kabar_message_row_set_item (self, NULL, self->twelve_hour);
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, on_summary_changed, self);
+  g_clear_object (&self->item);
   g_clear_pointer (&self->accessible_label, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), KABAR_TYPE_MESSAGE_ROW);
   G_OBJECT_CLASS (kabar_message_row_parent_class)->dispose (object);
@@ -307,6 +411,7 @@ kabar_message_row_class_init (KabarMessageRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kabar_message_row_dispose;
+  widget_class->map = kabar_message_row_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kabar/Kabar/kabar-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, unread_mark);
@@ -319,11 +424,13 @@ kabar_message_row_class_init (KabarMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, replied);
   gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, attachment);
   gtk_widget_class_bind_template_child (widget_class, KabarMessageRow, flag);
+  gtk_widget_class_bind_template_callback (widget_class, on_mark_query_tooltip);
   gtk_widget_class_set_css_name (widget_class, "messagerow");
 }
 
 static void
 kabar_message_row_init (KabarMessageRow *self)
 {
+  self->shown = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -27,6 +27,18 @@ GtkWidget        *kabar_message_row_new      (void);
 void              kabar_message_row_set_item (KabarMessageRow  *self,
                                               KabarMessageItem *item,
                                               gboolean          twelve_hour);
+/* The same, but a row out of sight may wait: with shown FALSE it holds
+ * the item (and follows it) but shows an empty row, as for a placeholder,
+ * until it is mapped. Scrolling fast through a long list binds rows by
+ * the hundred a frame, most of them out of sight. A row that shows an
+ * item goes on showing it when given it again; a mapped row always shows
+ * its item. */
+void              kabar_message_row_set_item_full (KabarMessageRow  *self,
+                                                   KabarMessageItem *item,
+                                                   gboolean          twelve_hour,
+                                                   gboolean          shown);
+/* FALSE while it waits to show its item. */
+gboolean          kabar_message_row_get_shown (KabarMessageRow *self);
 KabarMessageItem *kabar_message_row_get_item (KabarMessageRow  *self);
 /* What the row says to a screen reader ("Unread, flagged, from Ayu
  * Pratiwi, Rapat tim, 10:05, 3 messages"); NULL for a placeholder. */

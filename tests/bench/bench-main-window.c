@@ -9,8 +9,8 @@
  * time.
  *
  * The bed is filled (INBOX and a small "Other" folder) and synced once
- * into the account's store by a KabarMailService (not timed), as after a
- * first run of Kabar. Then, in this process:
+ * into the account's store by a KabarMailService in a child process (not
+ * timed), as after a first run of Kabar. Then, in this process:
  * - start: from creating the application (GTK is initialised before) to
  *   the end of the first frame (GdkFrameClock "after-paint") in which a
  *   message row is drawn bound to INBOX's newest message;
@@ -26,7 +26,7 @@
  * - search: the store's search of the folder (the service's local stage)
  *   to its results, and, through the search model shown in the message
  *   list, to the first frame that draws a result;
- * - peak RSS (VmHWM), reset once the store was synced.
+ * - peak RSS (VmHWM) of this process, which never held the sync.
  *
  * Xvfb has no GPU: GTK draws with cairo into shared memory, so frames
  * cost more than on a desktop with GL.
@@ -37,14 +37,22 @@
  *   ninja -C _build tests/bench/bench-main-window
  *   KABAR_TEST_TMPDIR=/dev/shm tests/kabar-test-session --display \
  *     _build/tests/bench/bench-main-window [--count N] [--scroll-seconds S]
+ *
+ * --perf FILE records perf call graphs of the measured part (not the fill
+ * and the sync): perf report -i FILE --no-children.
  */
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "kabar-account-item.h"
+#include "kabar-account-manager.h"
 #include "kabar-application.h"
 #include "kabar-bed-account.h"
 #include "kabar-folder-list.h"
@@ -65,11 +73,24 @@
 static guint count = 100000;
 static double scroll_seconds = 20;
 static gboolean no_conversations;
+static char *perf_output;
+static gboolean sync_only;
 
 static KabarApplication *app;
 static GtkWidget *window;
 
 /* --- waiting and measuring ---------------------------------------------------------------- */
+
+/* The main thread's CPU time, in microseconds: what a frame cost whatever
+ * else the machine was running. */
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
 
 static double
 seconds_since (gint64 start)
@@ -225,7 +246,9 @@ row_shows (const char *subject)
       KabarMessageItem *item = kabar_message_row_get_item (g_ptr_array_index (rows, i));
       const KabarMessageSummary *summary = item != NULL ? kabar_message_item_get_summary (item) : NULL;
 
+      /* A row out of sight may hold an item it does not show yet. */
       if (summary != NULL && g_strcmp0 (summary->subject, subject) == 0
+          && kabar_message_row_get_shown (g_ptr_array_index (rows, i))
           && gtk_widget_is_drawable (g_ptr_array_index (rows, i)))
         return TRUE;
     }
@@ -364,7 +387,9 @@ store_synced (gpointer data)
   return FALSE;
 }
 
-/* As after a first run of Kabar: the store at its default place. */
+/* As after a first run of Kabar: the store at its default place. Done in
+ * a process of its own (sync_in_child()), as Kabar's next start is: the
+ * memory the sync took is not the window's. */
 static void
 sync_store (KabarAccount *account)
 {
@@ -380,6 +405,55 @@ sync_store (KabarAccount *account)
   kabar_mail_service_stop (wait.service);
   g_clear_object (&wait.service);
   g_print ("%-*s %.1f s (not a goal)\n", LABEL_WIDTH, "first sync into the store", seconds_since (start));
+}
+
+static void
+on_accounts_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kabar_account_manager_load_finish (KABAR_ACCOUNT_MANAGER (source), result, &error))
+    g_error ("The accounts: %s", error->message);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* --sync-store: the child's part, on the account the parent saved. */
+static void
+sync_saved_account (void)
+{
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (NULL);
+  g_autoptr(KabarAccount) account = NULL;
+  gboolean loaded = FALSE;
+
+  kabar_account_manager_load_async (manager, NULL, on_accounts_loaded, &loaded);
+  wait_for (flag_set, &loaded, "the accounts");
+  if (g_list_model_get_n_items (G_LIST_MODEL (manager)) != 1)
+    g_error ("Expected the bench's account alone");
+  account = g_list_model_get_item (G_LIST_MODEL (manager), 0);
+  sync_store (account);
+}
+
+static void
+sync_in_child (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *count_text = g_strdup_printf ("%u", count);
+  const char *argv[] = { self, "--sync-store", "--count", count_text, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (self == NULL
+      || !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("The sync: %s", error != NULL ? error->message : "no /proc/self/exe");
 }
 
 /* --- the measures ------------------------------------------------------------------------- */
@@ -450,13 +524,21 @@ typedef struct
   gint64         last_frame_time;
   gint64         last_paint_end;
   gint64         paint_start;
+  gint64         paint_start_cpu;
   gint64         layout_start;
   gint64         draw_start;
   GArray        *intervals;   /* ms between the ends of consecutive frames */
   GArray        *work;        /* ms from before-paint to after-paint */
+  GArray        *work_cpu;    /* the main thread's CPU ms in that time */
   GArray        *layout;      /* ms of the update and layout phases (the
                                * scroll, measuring, binding rows) */
   GArray        *draw;        /* ms of the paint phase (snapshot, rendering) */
+  /* Rows in view at the end of each frame, and those of them that showed
+   * their message (not a placeholder waiting for its page). */
+  GtkWidget     *list_view;
+  guint64        rows_in_view;
+  guint64        rows_filled;
+  guint          frames_filled;
   gboolean       done;
   guint          tick;
   double         stop_after;  /* seconds; 0: at the bottom */
@@ -499,6 +581,7 @@ on_before_paint (GdkFrameClock *clock,
                  Scroll        *scroll)
 {
   scroll->paint_start = g_get_monotonic_time ();
+  scroll->paint_start_cpu = thread_cpu_time ();
   /* A frame may skip either phase. */
   scroll->layout_start = scroll->draw_start = 0;
 }
@@ -517,12 +600,46 @@ on_paint (GdkFrameClock *clock,
   scroll->draw_start = g_get_monotonic_time ();
 }
 
+/* What the user saw: the rows in view, and how many showed a message. */
+static void
+count_rows_in_view (Scroll *scroll)
+{
+  int height = gtk_widget_get_height (scroll->list_view);
+  guint in_view = 0, filled = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (scroll->list_view); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      KabarMessageItem *item;
+
+      /* The list view unmaps the rows it does not draw, and leaves them
+       * where they were. */
+      if (row == NULL || !KABAR_IS_MESSAGE_ROW (row) || !gtk_widget_is_drawable (row)
+          || !gtk_widget_compute_bounds (child, scroll->list_view, &bounds)
+          || bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= height)
+        continue;
+      in_view++;
+      item = kabar_message_row_get_item (KABAR_MESSAGE_ROW (row));
+      if (item != NULL && kabar_message_item_get_summary (item) != NULL
+          && kabar_message_row_get_shown (KABAR_MESSAGE_ROW (row)))
+        filled++;
+
+    }
+  scroll->rows_in_view += in_view;
+  scroll->rows_filled += filled;
+  if (in_view > 0 && filled == in_view)
+    scroll->frames_filled++;
+}
+
 static void
 on_scroll_after_paint (GdkFrameClock *clock,
                        Scroll        *scroll)
 {
   gint64 now = g_get_monotonic_time ();
   double work = (now - scroll->paint_start) / 1000.0;
+  double work_cpu = (thread_cpu_time () - scroll->paint_start_cpu) / 1000.0;
   /* The marks are set by handlers that run after GTK's own: each is the
    * end of its phase. The update phase (the scroll's tick) counts with
    * the layout. */
@@ -540,7 +657,10 @@ on_scroll_after_paint (GdkFrameClock *clock,
       g_array_append_val (scroll->intervals, interval);
     }
   g_array_append_val (scroll->work, work);
-  scroll->last_paint_end = now;
+  g_array_append_val (scroll->work_cpu, work_cpu);
+  count_rows_in_view (scroll);
+  /* The count is the bench's own work, not the frame's. */
+  scroll->last_paint_end = g_get_monotonic_time ();
 }
 
 static gboolean
@@ -583,6 +703,7 @@ measure_scroll (Scroll     *scroll,
     g_error ("No scrolled message list");
   scroller = g_ptr_array_index (scrollers, 0);
   scroll->adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  scroll->list_view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
   scroll->clock = gtk_widget_get_frame_clock (window);
   /* From the top, drawn: a frame is asked for, or none would come. */
   gtk_adjustment_set_value (scroll->adjustment, 0);
@@ -596,6 +717,7 @@ measure_scroll (Scroll     *scroll,
   scroll->stop_after = pixels_per_second > 0 ? seconds : 0;
   scroll->intervals = g_array_new (FALSE, FALSE, sizeof (double));
   scroll->work = g_array_new (FALSE, FALSE, sizeof (double));
+  scroll->work_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   scroll->layout = g_array_new (FALSE, FALSE, sizeof (double));
   scroll->draw = g_array_new (FALSE, FALSE, sizeof (double));
   handlers[0] = g_signal_connect (scroll->clock, "before-paint", G_CALLBACK (on_before_paint), scroll);
@@ -679,6 +801,37 @@ measure_shown_search (KabarMailService *service,
   return seconds;
 }
 
+/* --- profiling ------------------------------------------------------------------------------ */
+
+/* perf on this process from now on, not the fill and the sync before. */
+static GPid
+start_perf (void)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  const char *argv[] = { "perf", "record", "--quiet", "-F", "499", "--call-graph", "dwarf,16384",
+                         "-p", pid, "-o", perf_output, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid perf = 0;
+
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                      NULL, NULL, &perf, &error))
+    g_error ("perf: %s", error->message);
+  /* perf needs a moment to attach to the threads. */
+  g_usleep (G_USEC_PER_SEC);
+  return perf;
+}
+
+static void
+stop_perf (GPid perf)
+{
+  int status = 0;
+
+  kill (perf, SIGINT);
+  waitpid (perf, &status, 0);
+  g_spawn_close_pid (perf);
+  g_print ("%-*s %s\n", LABEL_WIDTH, "perf data", perf_output);
+}
+
 /* --- the report ------------------------------------------------------------------------------- */
 
 static void
@@ -702,17 +855,24 @@ print_scroll (const char *what,
   g_autofree char *interval_99 = g_strdup_printf ("%s: 99th percentile interval", what);
   g_autofree char *work = g_strdup_printf ("%s: longest frame's work", what);
   g_autofree char *work_99 = g_strdup_printf ("%s: 99th percentile work", what);
+  g_autofree char *cpu = g_strdup_printf ("%s: longest / 99th pc. frame's CPU", what);
   g_autofree char *split = g_strdup_printf ("%s: longest layout / paint", what);
   g_autofree char *block = g_strdup_printf ("%s: longest main-loop block", what);
+  g_autofree char *filled = g_strdup_printf ("%s: rows in view showing a message", what);
 
   print_figure (interval, percentile (scroll->intervals, 1), goal_ms);
   print_figure (interval_99, percentile (scroll->intervals, 0.99), 0);
   print_figure (work, percentile (scroll->work, 1), goal_ms);
   print_figure (work_99, percentile (scroll->work, 0.99), 0);
+  g_print ("%-*s %8.1f ms / %.1f ms\n", LABEL_WIDTH, cpu, percentile (scroll->work_cpu, 1),
+           percentile (scroll->work_cpu, 0.99));
 
   g_print ("%-*s %8.1f ms / %.1f ms\n", LABEL_WIDTH, split, percentile (scroll->layout, 1),
            percentile (scroll->draw, 1));
   print_figure (block, scroll->longest_block, 0);
+  g_print ("%-*s %7.1f %%   (frames with every row in view shown: %.1f %%)\n", LABEL_WIDTH,
+           filled, scroll->rows_in_view > 0 ? 100.0 * scroll->rows_filled / scroll->rows_in_view : 0,
+           scroll->work->len > 0 ? 100.0 * scroll->frames_filled / scroll->work->len : 0);
 }
 
 static void
@@ -720,6 +880,7 @@ scroll_clear (Scroll *scroll)
 {
   g_clear_pointer (&scroll->intervals, g_array_unref);
   g_clear_pointer (&scroll->work, g_array_unref);
+  g_clear_pointer (&scroll->work_cpu, g_array_unref);
   g_clear_pointer (&scroll->layout, g_array_unref);
   g_clear_pointer (&scroll->draw, g_array_unref);
 }
@@ -739,6 +900,7 @@ run (void)
   double start_seconds, first_frame = -1, engine_rare, engine_common, shown_rare;
   double rss_synced, rss_started, rss;
   guint n_rare = 0, n_common = 0;
+  GPid perf = 0;
 
   newest_subject_text = newest_subject ();
   bed = kabar_test_bed_new (&error);
@@ -746,9 +908,13 @@ run (void)
     g_error ("The bed: %s", error->message);
   print_load ("load average before");
   account = set_up_mailbox (bed);
-  sync_store (account);
+  sync_in_child ();
   reset_peak_rss ();
   rss_synced = status_mib ("VmRSS");
+  g_print ("%-*s %.1f MiB anonymous, %.1f MiB files, %.1f MiB shared memory\n", LABEL_WIDTH,
+           "RSS before start", status_mib ("RssAnon"), status_mib ("RssFile"), status_mib ("RssShmem"));
+  if (perf_output != NULL)
+    perf = start_perf ();
 
   start_seconds = measure_start (&first_frame);
   rss_started = status_mib ("VmHWM");
@@ -769,7 +935,11 @@ run (void)
                                          &n_common);
   shown_rare = measure_shown_search (service, kabar_folder_item_get_id (inbox), rare, rare);
   rss = status_mib ("VmHWM");
+  g_print ("%-*s %.1f MiB anonymous, %.1f MiB files, %.1f MiB shared memory\n", LABEL_WIDTH,
+           "RSS at the end", status_mib ("RssAnon"), status_mib ("RssFile"), status_mib ("RssShmem"));
   print_load ("load average after");
+  if (perf != 0)
+    stop_perf (perf);
 
   g_print ("\n");
   print_figure ("start to the window's first frame", first_frame * 1000, 0);
@@ -795,7 +965,7 @@ run (void)
     print_figure (label, engine_common * 1000, 100);
   }
   print_figure ("search, to the painted first result", shown_rare * 1000, 100);
-  g_print ("%-*s %8.1f MiB  (after the sync %.1f, after start %.1f)   goal < 250 MB: %s\n",
+  g_print ("%-*s %8.1f MiB  (before start %.1f, after start %.1f)   goal < 250 MB: %s\n",
            LABEL_WIDTH, "peak RSS (VmHWM)", rss, rss_synced, rss_started,
            verdict (rss * 1024 * 1024, 250e6));
 
@@ -819,6 +989,10 @@ main (int   argc,
       "Seconds from top to bottom (20)", "S" },
     { "no-conversations", 0, 0, G_OPTION_ARG_NONE, &no_conversations,
       "Messages one by one, not grouped by conversation", NULL },
+    { "sync-store", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &sync_only,
+      "Only sync the saved account's store (the bench runs itself so)", NULL },
+    { "perf", 0, 0, G_OPTION_ARG_FILENAME, &perf_output,
+      "Record perf samples (call graphs) of the measured part into FILE", "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Kabar's main window benchmark");
@@ -834,6 +1008,11 @@ main (int   argc,
     count = count_arg;
   if (scroll_seconds_arg > 0)
     scroll_seconds = scroll_seconds_arg;
+  if (sync_only)
+    {
+      sync_saved_account ();
+      return 0;
+    }
   /* The build's schema, and settings that start from the defaults. */
   g_setenv ("GSETTINGS_SCHEMA_DIR", KABAR_BUILD_ROOT "/data", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
