@@ -56,6 +56,13 @@ kabar_application_get_services (KabarApplication *self)
   return G_LIST_MODEL (self->services);
 }
 
+KabarAccountManager *
+kabar_application_get_account_manager (KabarApplication *self)
+{
+  g_return_val_if_fail (KABAR_IS_APPLICATION (self), NULL);
+  return self->accounts;
+}
+
 /* --- accounts and their mail services -------------------------------------------------- */
 
 static KabarMailService *

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "kabar-account-manager.h"
 #include "kabar-mail-service.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,10 @@ KabarApplication *kabar_application_new          (void);
 /* A KabarMailService for each IMAP account, started when the accounts are
  * read at startup and stopped at shutdown; changes as accounts do. */
 GListModel       *kabar_application_get_services (KabarApplication *self);
+
+/* The accounts, as read from their files at startup. To change one,
+ * save an edited copy (kabar_account_dup()): its service is replaced. */
+KabarAccountManager *kabar_application_get_account_manager (KabarApplication *self);
 
 /* The user trusts the certificate that the service's account refused
  * (kabar_mail_service_get_certificate_problem()) for the server it came

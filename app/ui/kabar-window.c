@@ -253,6 +253,19 @@ show_toast (KabarWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+void
+kabar_window_add_toast (KabarWindow *self,
+                        AdwToast    *toast,
+                        gboolean     ctrl_z_presses_button)
+{
+  g_return_if_fail (KABAR_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  if (ctrl_z_presses_button)
+    set_undo_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
 static void
 show_error_toast (KabarWindow  *self,
                   const GError *error)

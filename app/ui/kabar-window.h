@@ -35,4 +35,12 @@ void         kabar_window_show_message (KabarWindow      *self,
                                         gint64            folder_id,
                                         gint64            message_id);
 
+/* Shows a toast made elsewhere (a sent message's Undo, from a composer
+ * already closed). With ctrl_z_presses_button, Ctrl+Z in the window
+ * presses the toast's button while it shows, as for the window's own
+ * changes. */
+void         kabar_window_add_toast    (KabarWindow      *self,
+                                        AdwToast         *toast,
+                                        gboolean          ctrl_z_presses_button);
+
 G_END_DECLS
