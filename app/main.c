@@ -10,6 +10,7 @@
 #include <locale.h>
 
 #include "kabar-application.h"
+#include "kabar-renderer.h"
 
 int
 main (int   argc,
@@ -22,6 +23,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Without a display (kabar --version) GTK says so later, if needed. */
+  if (gtk_init_check ())
+    kabar_renderer_avoid_software_gl ();
   app = kabar_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -54,6 +54,7 @@
 #include "kabar-account-item.h"
 #include "kabar-account-manager.h"
 #include "kabar-application.h"
+#include "kabar-renderer.h"
 #include "kabar-bed-account.h"
 #include "kabar-folder-list.h"
 #include "kabar-message-item.h"
@@ -1017,6 +1018,8 @@ main (int   argc,
   g_setenv ("GSETTINGS_SCHEMA_DIR", KABAR_BUILD_ROOT "/data", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
   gtk_init ();
+  /* As main.c does: the window as Kabar draws it here. */
+  kabar_renderer_avoid_software_gl ();
   if (no_conversations)
     {
       g_autoptr(GSettings) settings = g_settings_new (KABAR_APPLICATION_ID);
