@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "kabar-account-manager.h"
+#include "kabar-mail-service.h"
 #include "kabar-secrets.h"
 
 #define ACCOUNT_SUFFIX ".account"
@@ -435,22 +436,44 @@ remove_secrets_cb (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The files an account leaves, its settings last: while any of its mail
+ * remains, the account stays listed, for the user to remove again. */
+static GStrv
+account_files (KabarAccountManager *self,
+               KabarAccount        *account)
+{
+  g_autofree char *store = kabar_mail_service_dup_default_store_path (account);
+  GPtrArray *files = g_ptr_array_new ();
+
+  g_ptr_array_add (files, g_strdup (store));
+  g_ptr_array_add (files, g_strconcat (store, "-wal", NULL));
+  g_ptr_array_add (files, g_strconcat (store, "-shm", NULL));
+  g_ptr_array_add (files, account_path (self->directory, account));
+  g_ptr_array_add (files, NULL);
+  return (GStrv) g_ptr_array_free (files, FALSE);
+}
+
+/* A file already gone is no error: a store never opened has none. */
 static void
 remove_file_thread (GTask        *task,
                     gpointer      source_object,
                     gpointer      task_data,
                     GCancellable *cancellable)
 {
-  const char *path = task_data;
+  const char * const *paths = task_data;
 
-  if (g_unlink (path) != 0 && errno != ENOENT)
-    {
-      int saved_errno = errno;
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (g_unlink (paths[i]) != 0 && errno != ENOENT)
+      {
+        int saved_errno = errno;
+        gboolean settings = paths[i + 1] == NULL;
 
-      g_task_return_new_error (task, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_IO,
-                               "Could not delete the account file %s: %s", path, g_strerror (saved_errno));
-      return;
-    }
+        g_task_return_new_error (task, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_IO,
+                                 "Could not delete the %s %s: %s",
+                                 settings ? "account file" : "account’s mail store",
+                                 paths[i], g_strerror (saved_errno));
+        return;
+      }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -491,7 +514,7 @@ kabar_account_manager_remove_async (KabarAccountManager *self,
   g_task_set_task_data (task, g_object_ref (account), g_object_unref);
 
   file_task = g_task_new (self, cancellable, remove_file_cb, g_steal_pointer (&task));
-  g_task_set_task_data (file_task, account_path (self->directory, account), g_free);
+  g_task_set_task_data (file_task, account_files (self, account), (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (file_task, remove_file_thread);
 }
 

@@ -56,7 +56,10 @@ gboolean             kabar_account_manager_save_finish    (KabarAccountManager  
                                                            GAsyncResult         *result,
                                                            GError              **error);
 
-/* Deletes the account's file and its secrets, then drops it from the list. */
+/* Deletes the account's mail store (kabar_mail_service_dup_default_store_path(),
+ * with its -wal and -shm files: stop its service first), its file and its
+ * secrets, then drops it from the list. A file that cannot be deleted is
+ * an error naming it; one that does not exist is none. */
 void                 kabar_account_manager_remove_async   (KabarAccountManager  *self,
                                                            KabarAccount         *account,
                                                            GCancellable         *cancellable,

@@ -10,6 +10,8 @@
 #include "kabar-engine-enums.h"
 
 #define GROUP_ACCOUNT "Account"
+/* Aliases are groups "Identity 1", "Identity 2"... in their order. */
+#define GROUP_IDENTITY_PREFIX "Identity "
 #define DEFAULT_POP_DELETE_AFTER_DAYS 14
 
 typedef struct
@@ -20,6 +22,17 @@ typedef struct
   char *user_name;
   GTlsCertificate *pinned_certificate;
 } Server;
+
+/* An alias: an identity after the account's own. */
+typedef struct
+{
+  char *name;
+  char *address;
+  char *signature;
+  /* Keys of its group this version does not know, "key" then the raw
+   * value, so they survive a save even when the alias moves up a group. */
+  GPtrArray *unknown;
+} Identity;
 
 struct _KabarAccount
 {
@@ -34,6 +47,10 @@ struct _KabarAccount
   KabarPopServerCopies pop_server_copies;
   guint pop_delete_after_days;
   Server servers[2];
+  /* The signature of identity 0; NULL for none. */
+  char *signature;
+  /* Identity elements: identities 1 and up. */
+  GPtrArray *aliases;
 
   /* What was read, so keys this version does not know survive a save. */
   GKeyFile *key_file;
@@ -68,6 +85,28 @@ kabar_account_new (void)
 }
 
 static void
+identity_free (Identity *identity)
+{
+  g_free (identity->name);
+  g_free (identity->address);
+  g_free (identity->signature);
+  g_clear_pointer (&identity->unknown, g_ptr_array_unref);
+  g_free (identity);
+}
+
+static Identity *
+identity_copy (const Identity *identity)
+{
+  Identity *copy = g_new0 (Identity, 1);
+
+  copy->name = g_strdup (identity->name);
+  copy->address = g_strdup (identity->address);
+  copy->signature = g_strdup (identity->signature);
+  copy->unknown = g_ptr_array_copy (identity->unknown, (GCopyFunc) g_strdup, NULL);
+  return copy;
+}
+
+static void
 server_clear (Server *server)
 {
   g_clear_pointer (&server->host, g_free);
@@ -83,6 +122,8 @@ kabar_account_finalize (GObject *object)
   g_free (self->id);
   g_free (self->display_name);
   g_free (self->address);
+  g_free (self->signature);
+  g_ptr_array_unref (self->aliases);
   server_clear (&self->servers[KABAR_SERVER_INCOMING]);
   server_clear (&self->servers[KABAR_SERVER_OUTGOING]);
   g_clear_pointer (&self->key_file, g_key_file_unref);
@@ -209,6 +250,7 @@ kabar_account_init (KabarAccount *self)
   self->servers[KABAR_SERVER_OUTGOING].security = KABAR_SECURITY_STARTTLS;
   self->pop_delete_after_days = DEFAULT_POP_DELETE_AFTER_DAYS;
   self->key_file = g_key_file_new ();
+  self->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) identity_free);
 }
 
 static gboolean
@@ -259,6 +301,95 @@ kabar_account_set_address (KabarAccount *self,
   g_return_if_fail (KABAR_IS_ACCOUNT (self));
   if (set_string (&self->address, address))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+}
+
+guint
+kabar_account_get_n_identities (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), 0);
+  return 1 + self->aliases->len;
+}
+
+static Identity *
+get_alias (KabarAccount *self,
+           guint         index)
+{
+  return g_ptr_array_index (self->aliases, index - 1);
+}
+
+const char *
+kabar_account_get_identity_name (KabarAccount *self,
+                                 guint         index)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (index <= self->aliases->len, NULL);
+  return index == 0 ? self->display_name : get_alias (self, index)->name;
+}
+
+const char *
+kabar_account_get_identity_address (KabarAccount *self,
+                                    guint         index)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (index <= self->aliases->len, NULL);
+  return index == 0 ? self->address : get_alias (self, index)->address;
+}
+
+const char *
+kabar_account_get_identity_signature (KabarAccount *self,
+                                      guint         index)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (index <= self->aliases->len, NULL);
+  return index == 0 ? self->signature : get_alias (self, index)->signature;
+}
+
+/* "" is no signature, as NULL is: the file need not tell them apart. */
+static const char *
+signature_or_null (const char *signature)
+{
+  return signature != NULL && *signature != '\0' ? signature : NULL;
+}
+
+void
+kabar_account_set_identity (KabarAccount *self,
+                            guint         index,
+                            const char   *name,
+                            const char   *address,
+                            const char   *signature)
+{
+  Identity *identity;
+
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  g_return_if_fail (index <= self->aliases->len + 1);
+
+  if (index == 0)
+    {
+      kabar_account_set_display_name (self, name);
+      kabar_account_set_address (self, address);
+      set_string (&self->signature, signature_or_null (signature));
+      return;
+    }
+  if (index == self->aliases->len + 1)
+    {
+      identity = g_new0 (Identity, 1);
+      identity->unknown = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (self->aliases, identity);
+    }
+  identity = get_alias (self, index);
+  set_string (&identity->name, name);
+  set_string (&identity->address, address);
+  set_string (&identity->signature, signature_or_null (signature));
+}
+
+void
+kabar_account_remove_identity (KabarAccount *self,
+                               guint         index)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  g_return_if_fail (index >= 1 && index <= self->aliases->len);
+
+  g_ptr_array_remove_index (self->aliases, index - 1);
 }
 
 KabarIncomingKind
@@ -468,6 +599,18 @@ kabar_account_validate (KabarAccount  *self,
 
   if (!address_is_valid (self->address))
     return invalid (error, "The account has no valid mail address");
+  for (guint i = 0; i < self->aliases->len; i++)
+    {
+      Identity *identity = g_ptr_array_index (self->aliases, i);
+
+      if (!address_is_valid (identity->address))
+        {
+          g_set_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID,
+                       "Identity %u has no valid mail address (“%s”)", i + 1,
+                       identity->address != NULL ? identity->address : "");
+          return FALSE;
+        }
+    }
 
   /* Microsoft Graph is reached at a fixed address and sends through it. */
   if (self->incoming_kind == KABAR_INCOMING_GRAPH)
@@ -540,6 +683,118 @@ server_to_key_file (const Server *server,
     g_key_file_remove_key (key_file, group, "PinnedCertificate", NULL);
 }
 
+static void
+set_optional_string (GKeyFile   *key_file,
+                     const char *group,
+                     const char *key,
+                     const char *value)
+{
+  if (value != NULL)
+    g_key_file_set_string (key_file, group, key, value);
+  else
+    g_key_file_remove_key (key_file, group, key, NULL);
+}
+
+static gboolean
+is_identity_group (const char *group)
+{
+  return g_str_has_prefix (group, GROUP_IDENTITY_PREFIX);
+}
+
+static gboolean
+is_identity_key (const char *key)
+{
+  return g_str_equal (key, "Name") || g_str_equal (key, "Address") || g_str_equal (key, "Signature");
+}
+
+/* Rewritten from scratch: a removed alias leaves no group behind, and the
+ * others keep their order. */
+static void
+identities_to_key_file (KabarAccount *self,
+                        GKeyFile     *key_file)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
+
+  set_optional_string (key_file, GROUP_ACCOUNT, "Signature", self->signature);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (is_identity_group (groups[i]))
+      g_key_file_remove_group (key_file, groups[i], NULL);
+
+  for (guint i = 0; i < self->aliases->len; i++)
+    {
+      Identity *identity = g_ptr_array_index (self->aliases, i);
+      g_autofree char *group = g_strdup_printf (GROUP_IDENTITY_PREFIX "%u", i + 1);
+
+      g_key_file_set_string (key_file, group, "Name", identity->name != NULL ? identity->name : "");
+      g_key_file_set_string (key_file, group, "Address", identity->address);
+      set_optional_string (key_file, group, "Signature", identity->signature);
+      for (guint k = 0; k + 1 < identity->unknown->len; k += 2)
+        g_key_file_set_value (key_file, group, g_ptr_array_index (identity->unknown, k),
+                              g_ptr_array_index (identity->unknown, k + 1));
+    }
+}
+
+static gint
+compare_identity_groups (gconstpointer a,
+                         gconstpointer b)
+{
+  guint64 first = g_ascii_strtoull (*(char **) a + strlen (GROUP_IDENTITY_PREFIX), NULL, 10);
+  guint64 second = g_ascii_strtoull (*(char **) b + strlen (GROUP_IDENTITY_PREFIX), NULL, 10);
+
+  return first < second ? -1 : first > second;
+}
+
+static Identity *
+identity_from_key_file (GKeyFile    *key_file,
+                        const char  *group,
+                        GError     **error)
+{
+  Identity *identity = g_new0 (Identity, 1);
+  g_auto(GStrv) keys = g_key_file_get_keys (key_file, group, NULL, NULL);
+
+  identity->unknown = g_ptr_array_new_with_free_func (g_free);
+  identity->name = g_key_file_get_string (key_file, group, "Name", NULL);
+  identity->address = g_key_file_get_string (key_file, group, "Address", error);
+  identity->signature = g_key_file_get_string (key_file, group, "Signature", NULL);
+  if (identity->address == NULL)
+    {
+      identity_free (identity);
+      return NULL;
+    }
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!is_identity_key (keys[i]))
+      {
+        g_ptr_array_add (identity->unknown, g_strdup (keys[i]));
+        g_ptr_array_add (identity->unknown, g_key_file_get_value (key_file, group, keys[i], NULL));
+      }
+  return identity;
+}
+
+static gboolean
+identities_from_key_file (KabarAccount  *self,
+                          GKeyFile      *key_file,
+                          GError       **error)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
+  g_autoptr(GPtrArray) identity_groups = g_ptr_array_new ();
+
+  self->signature = g_key_file_get_string (key_file, GROUP_ACCOUNT, "Signature", NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (is_identity_group (groups[i]))
+      g_ptr_array_add (identity_groups, groups[i]);
+  g_ptr_array_sort (identity_groups, compare_identity_groups);
+
+  for (guint i = 0; i < identity_groups->len; i++)
+    {
+      Identity *identity = identity_from_key_file (key_file, g_ptr_array_index (identity_groups, i), error);
+
+      if (identity == NULL)
+        return FALSE;
+      g_ptr_array_add (self->aliases, identity);
+    }
+  return TRUE;
+}
+
 static GKeyFile *
 copy_key_file (GKeyFile *key_file)
 {
@@ -568,6 +823,9 @@ kabar_account_dup (KabarAccount *self)
   copy->server_files_sent = self->server_files_sent;
   copy->pop_server_copies = self->pop_server_copies;
   copy->pop_delete_after_days = self->pop_delete_after_days;
+  copy->signature = g_strdup (self->signature);
+  for (guint i = 0; i < self->aliases->len; i++)
+    g_ptr_array_add (copy->aliases, identity_copy (g_ptr_array_index (self->aliases, i)));
   for (guint role = 0; role < G_N_ELEMENTS (self->servers); role++)
     {
       copy->servers[role] = self->servers[role];
@@ -604,6 +862,7 @@ kabar_account_to_key_file (KabarAccount  *self,
   g_key_file_set_string (key_file, GROUP_ACCOUNT, "PopServerCopies",
                          enum_to_nick (KABAR_TYPE_POP_SERVER_COPIES, self->pop_server_copies));
   g_key_file_set_uint64 (key_file, GROUP_ACCOUNT, "PopDeleteAfterDays", self->pop_delete_after_days);
+  identities_to_key_file (self, key_file);
 
   for (guint role = 0; role < G_N_ELEMENTS (server_groups); role++)
     {
@@ -715,7 +974,8 @@ kabar_account_new_from_key_file (GKeyFile  *key_file,
   self->incoming_kind = kind;
   self->auth_method = method;
   self->server_files_sent = g_key_file_get_boolean (key_file, GROUP_ACCOUNT, "ServerFilesSent", NULL);
-  if (!pop_settings_from_key_file (self, key_file, error))
+  if (!pop_settings_from_key_file (self, key_file, error) ||
+      !identities_from_key_file (self, key_file, error))
     return NULL;
 
   for (guint role = 0; role < G_N_ELEMENTS (server_groups); role++)

@@ -80,6 +80,29 @@ void               kabar_account_set_display_name       (KabarAccount      *self
 const char        *kabar_account_get_address            (KabarAccount      *self);
 void               kabar_account_set_address            (KabarAccount      *self,
                                                          const char        *address);
+/* The addresses the account sends as. Index 0 is the account's own: its
+ * display name and address (setting it sets those). Others (aliases) may
+ * be added. Each has a signature (plain text, without the "-- " line;
+ * NULL or "" for none), kept exactly as given. All are kept in the
+ * account's file. */
+guint              kabar_account_get_n_identities       (KabarAccount      *self);
+const char        *kabar_account_get_identity_name      (KabarAccount      *self,
+                                                         guint              index);
+const char        *kabar_account_get_identity_address   (KabarAccount      *self,
+                                                         guint              index);
+/* NULL for none. */
+const char        *kabar_account_get_identity_signature (KabarAccount      *self,
+                                                         guint              index);
+/* index == n_identities adds one. */
+void               kabar_account_set_identity           (KabarAccount      *self,
+                                                         guint              index,
+                                                         const char        *name,
+                                                         const char        *address,
+                                                         const char        *signature);
+/* index >= 1. */
+void               kabar_account_remove_identity        (KabarAccount      *self,
+                                                         guint              index);
+
 KabarIncomingKind  kabar_account_get_incoming_kind      (KabarAccount      *self);
 void               kabar_account_set_incoming_kind      (KabarAccount      *self,
                                                          KabarIncomingKind  kind);

@@ -466,15 +466,12 @@ on_network_changed (GNetworkMonitor *monitor,
 static void
 watch_network_and_time (KabarMailService *self)
 {
-  g_autoptr(GSource) poll = g_timeout_source_new_seconds (self->poll_interval);
-
   self->network_monitor = g_object_ref (g_network_monitor_get_default ());
   self->network_handler = g_signal_connect (self->network_monitor, "network-changed",
                                             G_CALLBACK (on_network_changed), self);
   pop_get (self)->network_available =
     server_is_local (self) || g_network_monitor_get_network_available (self->network_monitor);
-  g_source_set_callback (poll, on_poll, self, NULL);
-  self->poll_source = g_source_attach (poll, self->shared->owner);
+  kabar_mail_service_arm_poll (self, on_poll);
 }
 
 void

@@ -53,6 +53,8 @@ struct _KabarMailService
   char                    *store_path;
   guint                    connections;
   guint                    poll_interval;
+  /* Seconds a message queued by send_async() waits (kabar-mail-service-sending.c). */
+  guint                    send_delay;
 
   KabarMailServiceShared  *shared;
   KabarStore              *store;
@@ -80,6 +82,8 @@ struct _KabarMailService
   /* Folders with changes being replayed: synced after the replay. */
   GHashTable              *changed_folders;
   guint                    poll_source;
+  /* What the poll runs (IMAP's or POP's), to re-arm it at a new interval. */
+  GSourceFunc              poll_func;
   GNetworkMonitor         *network_monitor;
   gulong                   network_handler;
   /* Folders whose recent mail waits for its bodies, in turn, and whether
@@ -154,6 +158,9 @@ void kabar_mail_service_undo_stop            (KabarMailService *self);
 void kabar_mail_service_undo_free            (KabarMailServiceUndo *undo);
 
 /* kabar-mail-service.c */
+/* Runs func every poll_interval from now on, in place of any earlier poll. */
+void kabar_mail_service_arm_poll             (KabarMailService *self,
+                                              GSourceFunc       func);
 void kabar_mail_service_update_status        (KabarMailService *self);
 void kabar_mail_service_emit_folder_changed  (KabarMailService *self,
                                               gint64            folder_id);

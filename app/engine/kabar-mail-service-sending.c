@@ -13,6 +13,7 @@
 
 #include "kabar-mail-service-private.h"
 #include "kabar-outbox.h"
+#include "kabar-outgoing-address.h"
 #include "kabar-outgoing-message.h"
 #include "kabar-store-outbox.h"
 
@@ -106,6 +107,8 @@ typedef struct
   gint64                draft_id;
   /* The draft just saved, which older saves must not take along. */
   gint64                keep_row_id;
+  /* Unix seconds before which the message must not go; 0 for at once. */
+  gint64                not_before;
   /* Results: the folder whose messages changed, 0 for none. */
   gint64                changed_folder_id;
 } Request;
@@ -233,6 +236,23 @@ wake_outbox (KabarMailService *self)
 
 /* --- sending -------------------------------------------------------------------------- */
 
+/* For completion: those the user writes to come first, from now on. */
+static void
+note_recipients (Request *request)
+{
+  InternetAddressList *recipients = internet_address_list_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (KabarOutgoingField field = KABAR_OUTGOING_TO; field <= KABAR_OUTGOING_BCC; field++)
+    internet_address_list_append (recipients,
+                                  kabar_outgoing_message_get_addresses (request->message, field));
+  if (!kabar_store_address_book_note_written (request->store, recipients,
+                                              g_get_real_time () / G_USEC_PER_SEC, &error))
+    g_warning ("The address book of %s did not note the recipients: %s",
+               kabar_account_get_address (request->account), error->message);
+  g_object_unref (recipients);
+}
+
 static void
 queue_in_thread (GTask        *task,
                  gpointer      source,
@@ -259,10 +279,10 @@ queue_in_thread (GTask        *task,
   if (!kabar_account_get_server_files_sent (request->account))
     sent_folder_id = find_role_folder (request->store, KABAR_FOLDER_ROLE_SENT, &error);
   if (error == NULL)
-    request->id = kabar_store_outbox_add (request->store,
-                                          kabar_outgoing_message_get_message_id (request->message),
-                                          sender, (const char * const *) recipients, raw,
-                                          sent_folder_id, &error);
+    request->id = kabar_store_outbox_add_delayed (request->store,
+                                                  kabar_outgoing_message_get_message_id (request->message),
+                                                  sender, (const char * const *) recipients, raw,
+                                                  sent_folder_id, request->not_before, &error);
   if (error != NULL)
     {
       g_prefix_error (&error, "Could not put the message in the outbox of %s: ",
@@ -270,6 +290,7 @@ queue_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  note_recipients (request);
   discard_draft_after (request);
   g_task_return_boolean (task, TRUE);
 }
@@ -328,6 +349,9 @@ kabar_mail_service_send_async (KabarMailService     *self,
   if (task == NULL)
     return;
   ((Request *) g_task_get_task_data (task))->draft_id = draft_to_delete;
+  if (self->send_delay > 0)
+    ((Request *) g_task_get_task_data (task))->not_before =
+      g_get_real_time () / G_USEC_PER_SEC + self->send_delay;
   run_request (self, task, queue_in_thread, on_queued);
 }
 
@@ -339,6 +363,156 @@ kabar_mail_service_send_finish (KabarMailService  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
 
   return g_task_propagate_int (G_TASK (result), error);
+}
+
+void
+kabar_mail_service_set_send_delay (KabarMailService *self,
+                                   guint             seconds)
+{
+  g_return_if_fail (KABAR_IS_MAIL_SERVICE (self));
+
+  self->send_delay = seconds;
+}
+
+/* --- taking a message back ---------------------------------------------------------- */
+
+static void
+add_mailbox_key (gpointer mailbox,
+                 gpointer user_data)
+{
+  g_hash_table_add (user_data,
+                    kabar_outgoing_address_mailbox_key (internet_address_mailbox_get_addr (mailbox)));
+}
+
+/* The envelope's recipients in neither To nor Cc were the Bcc, which the
+ * message as sent does not show. */
+static void
+restore_bcc (KabarOutgoingMessage   *message,
+             const KabarOutboxEntry *entry)
+{
+  g_autoptr(GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (KabarOutgoingField field = KABAR_OUTGOING_TO; field <= KABAR_OUTGOING_BCC; field++)
+    kabar_outgoing_address_foreach_mailbox (kabar_outgoing_message_get_addresses (message, field),
+                                            add_mailbox_key, shown);
+  for (guint i = 0; entry->recipients != NULL && entry->recipients[i] != NULL; i++)
+    {
+      char *key = kabar_outgoing_address_mailbox_key (entry->recipients[i]);
+
+      if (g_hash_table_add (shown, key))
+        kabar_outgoing_message_add_address (message, KABAR_OUTGOING_BCC, NULL, entry->recipients[i]);
+    }
+}
+
+/* The store's "not found": the sender completed it meanwhile. */
+static void
+return_take_back_error (GTask   *task,
+                        Request *request,
+                        GError  *error)
+{
+  if (g_error_matches (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&error);
+      g_set_error (&error, KABAR_MAIL_SERVICE_ERROR, KABAR_MAIL_SERVICE_ERROR_ALREADY_SENT,
+                   "The message is no longer in the outbox of %s: it was sent",
+                   kabar_account_get_address (request->account));
+    }
+  else
+    g_prefix_error (&error, "Could not take the message back from the outbox of %s: ",
+                    kabar_account_get_address (request->account));
+  g_task_return_error (task, error);
+}
+
+/* Read before it leaves the outbox: a message that could not be reopened
+ * stays there rather than be lost. Its bytes never change. */
+static void
+take_back_in_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Request *request = task_data;
+  g_autoptr(KabarOutboxEntry) entry = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GBytes) taken = NULL;
+  g_autoptr(KabarOutgoingMessage) message = NULL;
+  GError *error = NULL;
+
+  raw = kabar_store_outbox_get_raw (request->store, request->id, &error);
+  if (raw == NULL)
+    {
+      return_take_back_error (task, request, error);
+      return;
+    }
+  message = kabar_outgoing_message_new_from_bytes (raw, &error);
+  if (message == NULL)
+    {
+      g_prefix_error (&error, "The message in the outbox of %s cannot be reopened: ",
+                      kabar_account_get_address (request->account));
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!kabar_store_outbox_take_back (request->store, request->id, &entry, &taken, &error))
+    {
+      return_take_back_error (task, request, error);
+      return;
+    }
+  if (taken == NULL)
+    {
+      g_task_return_new_error (task, KABAR_MAIL_SERVICE_ERROR, KABAR_MAIL_SERVICE_ERROR_ALREADY_SENT,
+                               "The message is being sent by %s: it is too late to take it back",
+                               kabar_account_get_address (request->account));
+      return;
+    }
+  restore_bcc (message, entry);
+  request->message = g_steal_pointer (&message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_taken_back (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KabarMailService *self = KABAR_MAIL_SERVICE (source);
+  g_autoptr(GTask) outer = user_data;
+  Request *request = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
+  g_task_return_pointer (outer, g_steal_pointer (&request->message), g_object_unref);
+}
+
+void
+kabar_mail_service_take_back_async (KabarMailService    *self,
+                                    gint64               outbox_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KABAR_IS_MAIL_SERVICE (self));
+
+  task = request_task (self, kabar_mail_service_take_back_async, outbox_id, NULL, cancellable,
+                       callback, user_data);
+  if (task != NULL)
+    run_request (self, task, take_back_in_thread, on_taken_back);
+}
+
+KabarOutgoingMessage *
+kabar_mail_service_take_back_finish (KabarMailService  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* --- the outbox's list -------------------------------------------------------------- */

@@ -295,6 +295,31 @@ kabar_mail_service_set_network_available (KabarMailService *self,
 
 /* --- starting and stopping --------------------------------------------------------------- */
 
+static void
+clear_poll (KabarMailService *self)
+{
+  if (self->poll_source != 0)
+    {
+      GSource *poll = g_main_context_find_source_by_id (self->shared->owner, self->poll_source);
+
+      if (poll != NULL)
+        g_source_destroy (poll);
+      self->poll_source = 0;
+    }
+}
+
+void
+kabar_mail_service_arm_poll (KabarMailService *self,
+                             GSourceFunc       func)
+{
+  g_autoptr(GSource) poll = g_timeout_source_new_seconds (self->poll_interval);
+
+  clear_poll (self);
+  self->poll_func = func;
+  g_source_set_callback (poll, func, self, NULL);
+  self->poll_source = g_source_attach (poll, self->shared->owner);
+}
+
 static gboolean
 on_poll (gpointer user_data)
 {
@@ -306,7 +331,6 @@ static void
 start_pool (KabarMailService *self)
 {
   g_autofree char *name = g_strdup_printf ("imap-%s", kabar_account_get_id (self->account));
-  g_autoptr(GSource) poll = NULL;
 
   kabar_mail_service_sending_start (self);
   if (kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_POP3)
@@ -329,9 +353,7 @@ start_pool (KabarMailService *self)
   if (!server_is_local (self) && !g_network_monitor_get_network_available (self->network_monitor))
     kabar_imap_pool_network_changed (self->pool, FALSE);
 
-  poll = g_timeout_source_new_seconds (self->poll_interval);
-  g_source_set_callback (poll, on_poll, self, NULL);
-  self->poll_source = g_source_attach (poll, self->shared->owner);
+  kabar_mail_service_arm_poll (self, on_poll);
 
   /* What the user did last time and the server has not seen goes first. */
   kabar_mail_service_schedule_replay (self);
@@ -419,14 +441,7 @@ kabar_mail_service_stop (KabarMailService *self)
   self->started = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->poll_source != 0)
-    {
-      GSource *poll = g_main_context_find_source_by_id (self->shared->owner, self->poll_source);
-
-      if (poll != NULL)
-        g_source_destroy (poll);
-      self->poll_source = 0;
-    }
+  clear_poll (self);
   g_clear_signal_handler (&self->network_handler, self->network_monitor);
   g_clear_object (&self->network_monitor);
   if (self->pool != NULL)
@@ -822,7 +837,12 @@ kabar_mail_service_set_poll_interval (KabarMailService *self,
 {
   g_return_if_fail (KABAR_IS_MAIL_SERVICE (self));
   g_return_if_fail (seconds > 0);
+  if (self->poll_interval == seconds)
+    return;
   self->poll_interval = seconds;
+  /* A user who shortens an hour to a minute expects mail within the minute. */
+  if (self->started && self->poll_source != 0)
+    kabar_mail_service_arm_poll (self, self->poll_func);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "kabar-certificate-problem.h"
 #include "kabar-outgoing-message.h"
 #include "kabar-store.h"
+#include "kabar-store-addresses.h"
 
 G_BEGIN_DECLS
 
@@ -71,10 +72,12 @@ KabarCertificateProblem *kabar_mail_service_get_certificate_problem (KabarMailSe
 KabarStore              *kabar_mail_service_get_store               (KabarMailService        *self);
 
 /* Settings, before start: connections to keep (default 3: one watching
- * INBOX, the others syncing), and how often every folder is synced
- * (default 300 s; INBOX is watched instead). */
+ * INBOX, the others syncing). */
 void                     kabar_mail_service_set_connections         (KabarMailService        *self,
                                                                      guint                    connections);
+/* How often every folder is synced (default 300 s; INBOX is watched
+ * instead), or a POP account checked. On a started service the next
+ * poll is rescheduled at once. */
 void                     kabar_mail_service_set_poll_interval       (KabarMailService        *self,
                                                                      guint                    seconds);
 
@@ -305,6 +308,9 @@ typedef enum
   KABAR_MAIL_SERVICE_ERROR_NOT_ON_SERVER,
   /* The change cannot be undone: see kabar_mail_service_undo_change_async(). */
   KABAR_MAIL_SERVICE_ERROR_CANNOT_UNDO,
+  /* The message taken back is being sent, or was: see
+   * kabar_mail_service_take_back_async(). */
+  KABAR_MAIL_SERVICE_ERROR_ALREADY_SENT,
 } KabarMailServiceError;
 
 GQuark                   kabar_mail_service_error_quark             (void);
@@ -399,6 +405,53 @@ void                     kabar_mail_service_open_draft_async        (KabarMailSe
                                                                      GAsyncReadyCallback      callback,
                                                                      gpointer                 user_data);
 KabarOutgoingMessage    *kabar_mail_service_open_draft_finish       (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+
+/* --- sending with a moment to take it back ----------------------------------------- */
+
+/* How long a message queued by send_async() waits before it goes (default
+ * 0: at once), so the user may take it back. A retry after a failure, or
+ * the user's "send again", does not wait again. */
+void                     kabar_mail_service_set_send_delay          (KabarMailService        *self,
+                                                                     guint                    seconds);
+/* Takes a message back out of the outbox to edit it again: one waiting
+ * (not yet being sent), failed, or unconfirmed. Atomic against the
+ * sending thread: a message whose data is on its way but whose end (the
+ * final ".") has not gone is taken back and the transaction reset. The
+ * finish gives the message as it was written, its envelope recipients
+ * that are in neither To nor Cc restored as Bcc; with
+ * KABAR_MAIL_SERVICE_ERROR_ALREADY_SENT when it is being sent or is no
+ * longer in the outbox (sent). */
+void                     kabar_mail_service_take_back_async         (KabarMailService        *self,
+                                                                     gint64                   outbox_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+KabarOutgoingMessage    *kabar_mail_service_take_back_finish        (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+
+/* --- address completion ---------------------------------------------------------------
+ *
+ * Addresses seen in the store's From, To and Cc: first those the user
+ * wrote to (the To and Cc of the folder with the sent role, and of mail
+ * sent through the outbox), then by how often, then how lately. The
+ * prefix matches the start of the address or of any word of the name,
+ * without case or accents. The address book is built on a worker from
+ * the messages already stored, the first time it is asked for, and
+ * brought up to date from the mail stored since at each query: the sync
+ * does no work for it. */
+
+/* At most limit matches (KabarAddressMatch elements, name and address:
+ * kabar-store-addresses.h), best first; none for an empty prefix. */
+void                     kabar_mail_service_complete_address_async  (KabarMailService        *self,
+                                                                     const char              *prefix,
+                                                                     guint                    limit,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_complete_address_finish (KabarMailService        *self,
                                                                      GAsyncResult            *result,
                                                                      GError                 **error);
 

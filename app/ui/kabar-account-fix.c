@@ -88,6 +88,9 @@ typedef struct
 {
   KabarMailService *service;
   GtkWindow        *parent;
+  char             *password;
+  /* The keyring entries still to write, in order. */
+  GArray           *kinds;
 } SignIn;
 
 static void
@@ -95,7 +98,26 @@ sign_in_free (SignIn *sign_in)
 {
   g_clear_object (&sign_in->service);
   g_clear_object (&sign_in->parent);
+  g_clear_pointer (&sign_in->password, kabar_secrets_free);
+  g_clear_pointer (&sign_in->kinds, g_array_unref);
   g_free (sign_in);
+}
+
+static void on_password_stored (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+static void
+store_next_password (SignIn *sign_in)
+{
+  KabarAccount *account = kabar_mail_service_get_account (sign_in->service);
+  KabarSecretKind kind = g_array_index (sign_in->kinds, KabarSecretKind, 0);
+  g_autofree char *label = g_strdup_printf ("Kabar: %s (%s)", kabar_account_get_address (account),
+                                            kabar_secret_kind_to_string (kind));
+
+  g_array_remove_index (sign_in->kinds, 0);
+  kabar_secrets_store_async (kabar_account_get_id (account), kind, label, sign_in->password, NULL,
+                             on_password_stored, sign_in);
 }
 
 static void
@@ -106,10 +128,15 @@ on_password_stored (GObject      *source,
   SignIn *sign_in = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (kabar_secrets_store_finish (result, &error))
-    kabar_mail_service_retry (sign_in->service);
-  else
+  if (!kabar_secrets_store_finish (result, &error))
     show_failure (sign_in->parent, _("The Password Could Not Be Saved"), error->message);
+  else if (sign_in->kinds->len > 0)
+    {
+      store_next_password (sign_in);
+      return;
+    }
+  else
+    kabar_mail_service_retry (sign_in->service);
   sign_in_free (sign_in);
 }
 
@@ -119,25 +146,34 @@ on_sign_in_response (AdwMessageDialog *dialog,
                      KabarMailService *service)
 {
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "kabar-password");
+  gboolean refused = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kabar-refused"));
+  gboolean whole_account = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kabar-whole-account"));
   KabarAccount *account = kabar_mail_service_get_account (service);
   const GError *error = kabar_mail_service_get_error (service);
   KabarSecretKind kind = kabar_account_get_incoming_kind (account) == KABAR_INCOMING_POP3
                          ? KABAR_SECRET_POP3 : KABAR_SECRET_IMAP;
-  g_autofree char *label = NULL;
   SignIn *sign_in;
 
   if (g_strcmp0 (response, "sign-in") != 0)
     return;
-  /* The server that refused it says which password it was. */
-  is_refused_password (error, &kind);
-  label = g_strdup_printf ("Kabar: %s (%s)", kabar_account_get_address (account),
-                           kabar_secret_kind_to_string (kind));
   sign_in = g_new0 (SignIn, 1);
   sign_in->service = g_object_ref (service);
   sign_in->parent = gtk_window_get_transient_for (GTK_WINDOW (dialog)) != NULL
                     ? g_object_ref (gtk_window_get_transient_for (GTK_WINDOW (dialog))) : NULL;
-  kabar_secrets_store_async (kabar_account_get_id (account), kind, label, gtk_editable_get_text (entry),
-                             NULL, on_password_stored, sign_in);
+  sign_in->password = g_strdup (gtk_editable_get_text (entry));
+  sign_in->kinds = g_array_new (FALSE, FALSE, sizeof (KabarSecretKind));
+  /* The server that refused it says which password it was; asked from the
+   * account's settings, it is the account's, for both servers. */
+  if (refused && !whole_account)
+    is_refused_password (error, &kind);
+  g_array_append_val (sign_in->kinds, kind);
+  if (whole_account)
+    {
+      KabarSecretKind outgoing = KABAR_SECRET_SMTP;
+
+      g_array_append_val (sign_in->kinds, outgoing);
+    }
+  store_next_password (sign_in);
 }
 
 static void
@@ -149,17 +185,25 @@ on_password_changed (GtkEditable      *entry,
 
 static GtkWidget *
 sign_in_dialog (GtkWindow        *parent,
-                KabarMailService *service)
+                KabarMailService *service,
+                gboolean          refused,
+                gboolean          whole_account)
 {
   KabarAccount *account = kabar_mail_service_get_account (service);
   GtkWidget *dialog = adw_message_dialog_new (parent, _("Sign In Again"), NULL);
   GtkWidget *entry = adw_password_entry_row_new ();
   GtkWidget *box = gtk_list_box_new ();
 
-  /* Translators: %s is the address of the account. */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The server refused the password for %s. Enter the password to sign in again."),
-                                  kabar_account_get_address (account));
+  if (refused)
+    /* Translators: %s is the address of the account. */
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("The server refused the password for %s. Enter the password to sign in again."),
+                                    kabar_account_get_address (account));
+  else
+    /* Translators: %s is the address of the account. */
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("Enter the password of %s. It is kept in the keyring of this computer."),
+                                    kabar_account_get_address (account));
   /* A row, not a GtkPasswordEntry: GTK 4.8's outlives its window. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Password"));
   adw_entry_row_set_activates_default (ADW_ENTRY_ROW (entry), TRUE);
@@ -176,6 +220,8 @@ sign_in_dialog (GtkWindow        *parent,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "kabar-password", entry);
+  g_object_set_data (G_OBJECT (dialog), "kabar-refused", GINT_TO_POINTER (refused));
+  g_object_set_data (G_OBJECT (dialog), "kabar-whole-account", GINT_TO_POINTER (whole_account));
   g_signal_connect (entry, "changed", G_CALLBACK (on_password_changed), dialog);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_sign_in_response), g_object_ref (service),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
@@ -354,7 +400,7 @@ kabar_account_fix_run (GtkWindow        *parent,
   switch (kabar_account_fix_for (service))
     {
     case KABAR_ACCOUNT_FIX_SIGN_IN:
-      return sign_in_dialog (parent, service);
+      return sign_in_dialog (parent, service, TRUE, FALSE);
     case KABAR_ACCOUNT_FIX_CERTIFICATE:
       return certificate_dialog (parent, service);
     case KABAR_ACCOUNT_FIX_RETRY:
@@ -364,4 +410,14 @@ kabar_account_fix_run (GtkWindow        *parent,
     default:
       return NULL;
     }
+}
+
+GtkWidget *
+kabar_account_fix_sign_in (GtkWindow        *parent,
+                           KabarMailService *service)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (KABAR_IS_MAIL_SERVICE (service), NULL);
+
+  return sign_in_dialog (parent, service, kabar_account_fix_for (service) == KABAR_ACCOUNT_FIX_SIGN_IN, TRUE);
 }

@@ -34,5 +34,11 @@ const char      *kabar_account_fix_get_label (KabarAccountFix   fix);
  * goes to the keyring, then the service tries again. */
 GtkWidget       *kabar_account_fix_run       (GtkWindow        *parent,
                                               KabarMailService *service);
+/* Asks for the account's password whatever its state (the preferences'
+ * Sign In Again): given, it goes to the keyring for both the incoming and
+ * the outgoing server, then the service tries again. The dialog is
+ * returned, shown. */
+GtkWidget       *kabar_account_fix_sign_in   (GtkWindow        *parent,
+                                              KabarMailService *service);
 
 G_END_DECLS

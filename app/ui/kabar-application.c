@@ -12,10 +12,11 @@
 
 #include "kabar-account-manager.h"
 #include "kabar-application.h"
-#include "kabar-folder-list.h"
+#include "kabar-compose-actions.h"
 #include "kabar-mail-service.h"
 #include "kabar-message-window.h"
 #include "kabar-new-mail-notification.h"
+#include "kabar-preferences-window.h"
 #include "kabar-window.h"
 
 struct _KabarApplication
@@ -33,6 +34,9 @@ struct _KabarApplication
   GSettings           *settings;
   /* Account id -> Announced: what each account's notification shows. */
   GHashTable          *announced;
+  /* Actions asked for before the accounts were read ("(sv)": name and
+   * parameter), each holding the application. */
+  GPtrArray           *pending_actions;
 };
 
 G_DEFINE_FINAL_TYPE (KabarApplication, kabar_application, ADW_TYPE_APPLICATION)
@@ -90,6 +94,32 @@ static void on_new_mail       (KabarMailService *service,
 static void on_folder_changed (KabarMailService *service,
                                gint64            folder_id,
                                KabarApplication *self);
+static void on_message_failed (KabarMailService *service,
+                               gint64            outbox_id,
+                               GError           *error,
+                               KabarApplication *self);
+
+/* The user's settings, for a service new or running. */
+static void
+apply_settings (KabarApplication *self,
+                KabarMailService *service)
+{
+  kabar_mail_service_set_poll_interval (service, g_settings_get_uint (self->settings, "check-interval") * 60);
+  kabar_mail_service_set_send_delay (service, g_settings_get_uint (self->settings, "send-delay"));
+}
+
+static void
+on_service_setting_changed (KabarApplication *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->services));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KabarMailService) service = g_list_model_get_item (G_LIST_MODEL (self->services), i);
+
+      apply_settings (self, service);
+    }
+}
 
 static KabarMailService *
 start_service (KabarApplication *self,
@@ -107,6 +137,8 @@ start_service (KabarApplication *self,
   service = kabar_mail_service_new (account, path);
   g_signal_connect_object (service, "new-mail", G_CALLBACK (on_new_mail), self, 0);
   g_signal_connect_object (service, "folder-changed", G_CALLBACK (on_folder_changed), self, 0);
+  g_signal_connect_object (service, "message-failed", G_CALLBACK (on_message_failed), self, 0);
+  apply_settings (self, service);
   kabar_mail_service_start (service);
   return service;
 }
@@ -267,6 +299,37 @@ on_accounts_changed (GListModel       *accounts,
     sync_services (self);
 }
 
+/* An action that needs the accounts, asked for before they are read
+ * (a mailto: link that started Kabar): it waits for them. */
+static gboolean
+wait_for_accounts (KabarApplication *self,
+                   const char       *name,
+                   GVariant         *parameter)
+{
+  if (self->accounts_loaded)
+    return FALSE;
+  g_ptr_array_add (self->pending_actions, g_variant_ref_sink (g_variant_new ("(sv)", name, parameter)));
+  g_application_hold (G_APPLICATION (self));
+  return TRUE;
+}
+
+static void
+run_pending_actions (KabarApplication *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_actions);
+
+  self->pending_actions = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      const char *name = NULL;
+      g_autoptr(GVariant) parameter = NULL;
+
+      g_variant_get (g_ptr_array_index (pending, i), "(&sv)", &name, &parameter);
+      g_action_group_activate_action (G_ACTION_GROUP (self), name, parameter);
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
 static void
 on_accounts_loaded (GObject      *source,
                     GAsyncResult *result,
@@ -292,6 +355,7 @@ on_accounts_loaded (GObject      *source,
 
   self->accounts_loaded = TRUE;
   sync_services (self);
+  run_pending_actions (self);
 
   if (self->present_when_loaded)
     {
@@ -386,22 +450,6 @@ read_unread_async (KabarMailService    *service,
   g_task_run_in_thread (task, read_unread_in_thread);
 }
 
-static GtkWidget *
-find_folder_list (GtkWidget *widget)
-{
-  if (KABAR_IS_FOLDER_LIST (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_folder_list (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The user is looking at the folder already: the list shows the news. */
 static gboolean
 window_shows_folder (KabarApplication *self,
@@ -409,14 +457,12 @@ window_shows_folder (KabarApplication *self,
                      gint64            folder_id)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkWidget *list;
   KabarFolderItem *folder;
 
   if (!KABAR_IS_WINDOW (window) || !gtk_window_is_active (window)
       || !gtk_widget_get_mapped (GTK_WIDGET (window)))
     return FALSE;
-  list = find_folder_list (GTK_WIDGET (window));
-  folder = list != NULL ? kabar_folder_list_get_selected (KABAR_FOLDER_LIST (list)) : NULL;
+  folder = kabar_window_get_folder (KABAR_WINDOW (window));
   return folder != NULL && kabar_folder_item_get_service (folder) == service
          && kabar_folder_item_get_id (folder) == folder_id;
 }
@@ -552,6 +598,152 @@ kabar_application_show_message_action (GSimpleAction *action,
   kabar_window_show_message (KABAR_WINDOW (window), service, folder_id, message_id);
 }
 
+/* --- mail that could not be sent ------------------------------------------------------------ */
+
+/* A message the server refused, on its way to Drafts and a notification. */
+typedef struct
+{
+  KabarApplication     *self;
+  KabarMailService     *service;
+  gint64                outbox_id;
+  GError               *error;
+  KabarOutgoingMessage *message;
+} Failure;
+
+static void
+failure_free (Failure *failure)
+{
+  g_object_unref (failure->self);
+  g_object_unref (failure->service);
+  g_error_free (failure->error);
+  g_clear_object (&failure->message);
+  g_free (failure);
+}
+
+/* The server's words and the subject; clicking it opens the draft, when
+ * the message became one. */
+static void
+notify_failure (Failure *failure,
+                gint64   draft_id)
+{
+  KabarAccount *account = kabar_mail_service_get_account (failure->service);
+  const char *subject = failure->message != NULL ? kabar_outgoing_message_get_subject (failure->message) : NULL;
+  g_autoptr(GNotification) notification = g_notification_new (_("Message not sent"));
+  g_autofree char *id = g_strdup_printf ("message-failed-%s-%" G_GINT64_FORMAT, kabar_account_get_id (account),
+                                         failure->outbox_id);
+  g_autofree char *body = NULL;
+
+  if (subject == NULL || *subject == '\0')
+    subject = _("(no subject)");
+  if (draft_id > 0)
+    /* Translators: a message the server refused: its subject, then the
+     * server's words. */
+    body = g_strdup_printf (_("“%s” is kept in Drafts. %s"), subject, failure->error->message);
+  else
+    body = g_strdup_printf (_("“%s”: %s"), subject, failure->error->message);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  if (draft_id > 0)
+    g_notification_set_default_action_and_target (notification, "app.open-draft", "(sx)",
+                                                   kabar_account_get_id (account), draft_id);
+  g_application_send_notification (G_APPLICATION (failure->self), id, notification);
+}
+
+static void
+on_failed_message_saved (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Failure *failure = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 draft_id = kabar_mail_service_save_draft_finish (KABAR_MAIL_SERVICE (source), result, &error);
+
+  if (draft_id <= 0)
+    g_warning ("Could not keep a message that was not sent as a draft: %s", error->message);
+  notify_failure (failure, draft_id);
+  failure_free (failure);
+}
+
+static void
+on_failed_message_taken_back (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  Failure *failure = user_data;
+  g_autoptr(GError) error = NULL;
+
+  failure->message = kabar_mail_service_take_back_finish (KABAR_MAIL_SERVICE (source), result, &error);
+  if (failure->message == NULL)
+    {
+      g_warning ("Could not take back a message that was not sent: %s", error->message);
+      notify_failure (failure, 0);
+      failure_free (failure);
+      return;
+    }
+  kabar_mail_service_save_draft_async (failure->service, failure->message, 0, NULL, on_failed_message_saved,
+                                       failure);
+}
+
+/* Out of the outbox and into Drafts: the user finds it where unfinished
+ * mail is, fixes it, and sends it again. */
+static void
+on_message_failed (KabarMailService *service,
+                   gint64            outbox_id,
+                   GError           *error,
+                   KabarApplication *self)
+{
+  Failure *failure = g_new0 (Failure, 1);
+
+  failure->self = g_object_ref (self);
+  failure->service = g_object_ref (service);
+  failure->outbox_id = outbox_id;
+  failure->error = g_error_copy (error);
+  kabar_mail_service_take_back_async (service, outbox_id, NULL, on_failed_message_taken_back, failure);
+}
+
+/* The notification of a message not sent clicked: its draft. */
+static void
+kabar_application_open_draft_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  KabarApplication *self = KABAR_APPLICATION (user_data);
+  const char *account_id = NULL;
+  gint64 message_id = 0;
+  KabarMailService *service;
+
+  if (wait_for_accounts (self, g_action_get_name (G_ACTION (action)), parameter))
+    return;
+  g_variant_get (parameter, "(&sx)", &account_id, &message_id);
+  service = find_service_by_id (self, account_id);
+  if (service != NULL && message_id > 0)
+    kabar_compose_actions_open_draft (gtk_application_get_active_window (GTK_APPLICATION (self)), self,
+                                      service, message_id);
+}
+
+/* --- writing ------------------------------------------------------------------------------------- */
+
+static void
+kabar_application_open_mailto_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  KabarApplication *self = KABAR_APPLICATION (user_data);
+
+  if (wait_for_accounts (self, g_action_get_name (G_ACTION (action)), parameter))
+    return;
+  kabar_compose_actions_open_mailto (gtk_application_get_active_window (GTK_APPLICATION (self)), self,
+                                     g_variant_get_string (parameter, NULL));
+}
+
+static void
+kabar_application_preferences_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (kabar_preferences_window_new (KABAR_APPLICATION (user_data))));
+}
+
 /* --- the application --------------------------------------------------------------------- */
 
 static int
@@ -597,11 +789,12 @@ kabar_application_open (GApplication  *app,
     {
       KabarMessageWindow *window;
 
-      /* The desktop file also takes mailto: links; until the composer
-       * comes they open Kabar itself. */
+      /* `kabar mailto:...`, and the desktop file's mailto: links. */
       if (g_file_has_uri_scheme (files[i], "mailto"))
         {
-          g_application_activate (app);
+          g_autofree char *uri = g_file_get_uri (files[i]);
+
+          g_action_group_activate_action (G_ACTION_GROUP (app), "open-mailto", g_variant_new_string (uri));
           continue;
         }
       window = kabar_message_window_new (GTK_APPLICATION (app));
@@ -641,7 +834,16 @@ kabar_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,
                                gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  /* Held: closing a window also destroys the dialogs it has. */
+  GList *windows = g_list_copy_deep (gtk_application_get_windows (GTK_APPLICATION (user_data)),
+                                     (GCopyFunc) g_object_ref, NULL);
+
+  /* Closed, not torn down: a composer saves its draft as it closes, and
+   * holds the application until the draft is on disk. The application
+   * ends when the last window and the last hold are gone. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 static const GActionEntry app_actions[] = {
@@ -649,12 +851,16 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = kabar_application_quit_action },
   { .name = "show-message", .activate = kabar_application_show_message_action,
     .parameter_type = KABAR_NEW_MAIL_TARGET_TYPE },
+  { .name = "open-draft", .activate = kabar_application_open_draft_action, .parameter_type = "(sx)" },
+  { .name = "open-mailto", .activate = kabar_application_open_mailto_action, .parameter_type = "s" },
+  { .name = "preferences", .activate = kabar_application_preferences_action },
 };
 
 static void
 kabar_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   KabarApplication *self = KABAR_APPLICATION (app);
 
   G_APPLICATION_CLASS (kabar_application_parent_class)->startup (app);
@@ -662,6 +868,12 @@ kabar_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  g_signal_connect_swapped (self->settings, "changed::check-interval", G_CALLBACK (on_service_setting_changed), self);
+  g_signal_connect_swapped (self->settings, "changed::send-delay", G_CALLBACK (on_service_setting_changed), self);
+  /* GSettings tells of changes only to keys read since connecting. */
+  g_settings_get_uint (self->settings, "check-interval");
+  g_settings_get_uint (self->settings, "send-delay");
 
   /* $XDG_CONFIG_HOME/kabar/accounts */
   self->accounts = kabar_account_manager_new (NULL);
@@ -691,6 +903,8 @@ kabar_application_dispose (GObject *object)
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   g_clear_object (&self->accounts);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->announced, g_hash_table_unref);
   G_OBJECT_CLASS (kabar_application_parent_class)->dispose (object);
@@ -703,6 +917,7 @@ kabar_application_finalize (GObject *object)
 
   g_clear_object (&self->services);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_actions, g_ptr_array_unref);
   G_OBJECT_CLASS (kabar_application_parent_class)->finalize (object);
 }
 
@@ -736,4 +951,5 @@ kabar_application_init (KabarApplication *self)
   self->services = g_list_store_new (KABAR_TYPE_MAIL_SERVICE);
   self->settings = g_settings_new (KABAR_APPLICATION_ID);
   self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, announced_free);
+  self->pending_actions = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
 }

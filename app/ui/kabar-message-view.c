@@ -53,15 +53,20 @@ struct _KabarMessageView
 
   KabarStore          *store;
   KabarMessageDisplay *display;
+  /* How display was built (or is being built again): as set_display()
+   * is given it, or here for the user's prefer-plain-text. */
+  KabarDisplayFlags    display_flags;
+  GSettings           *settings;
   char                *html;
   char                *html_with_remote;
   char                *sender;
   gboolean             has_remote;
   gboolean             remote_shown;
   gboolean             loaded;
-  /* Set just before the view's own load_html(): the one navigation the
-   * view lets through. */
-  gboolean             expecting_load;
+  /* Counted up by the view's own load_html(): the navigations the view
+   * lets through. A count, as a setting changed just before a new message
+   * makes two loads whose decisions both come after the second. */
+  guint                expected_loads;
   /* Each new message: answers about an older one are dropped. */
   guint                generation;
   GCancellable        *cancellable;
@@ -180,6 +185,34 @@ apply_style (KabarMessageView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->web_view), TRUE);
 }
 
+/* --- the user's settings ------------------------------------------------------------------ */
+
+typedef enum
+{
+  REMOTE_NEVER,
+  REMOTE_SENDERS,
+  REMOTE_ALWAYS,
+} RemotePolicy;
+
+static RemotePolicy
+remote_policy (KabarMessageView *self)
+{
+  g_autofree char *value = g_settings_get_string (self->settings, "remote-content");
+
+  if (g_strcmp0 (value, "never") == 0)
+    return REMOTE_NEVER;
+  if (g_strcmp0 (value, "always") == 0)
+    return REMOTE_ALWAYS;
+  return REMOTE_SENDERS;
+}
+
+static KabarDisplayFlags
+wanted_flags (KabarMessageView *self)
+{
+  return g_settings_get_boolean (self->settings, "prefer-plain-text") ? KABAR_DISPLAY_FLAGS_NONE
+                                                                     : KABAR_DISPLAY_PREFER_HTML;
+}
+
 /* --- loading the body -------------------------------------------------------------------- */
 
 static void
@@ -204,7 +237,7 @@ start_load (KabarMessageView *self)
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->remote_revealer),
                                  self->has_remote && !self->remote_shown);
   update_actions (self);
-  self->expecting_load = TRUE;
+  self->expected_loads++;
   webkit_web_view_load_html (self->web_view, html, KABAR_MESSAGE_WEB_BASE_URI);
 }
 
@@ -301,6 +334,8 @@ on_sender_checked (GObject      *source,
 static void
 show_body (KabarMessageView *self)
 {
+  RemotePolicy policy = remote_policy (self);
+
   self->remote_shown = FALSE;
   set_loaded (self, FALSE);
   if (self->html == NULL)
@@ -310,7 +345,10 @@ show_body (KabarMessageView *self)
       update_actions (self);
       return;
     }
-  if (self->has_remote && self->store != NULL && self->sender != NULL && *self->sender != '\0')
+  if (self->has_remote && policy == REMOTE_ALWAYS)
+    self->remote_shown = TRUE;
+  else if (self->has_remote && policy == REMOTE_SENDERS && self->store != NULL && self->sender != NULL
+           && *self->sender != '\0')
     {
       kabar_store_is_remote_content_allowed_async (self->store, self->sender, self->cancellable,
                                                    on_sender_checked, pending_new (self));
@@ -538,6 +576,71 @@ serve_cid (gpointer     data,
   return kabar_message_display_dup_cid_data (self->display, content_id, content_type, error);
 }
 
+/* The body of self->display, shown. */
+static void
+take_body (KabarMessageView *self)
+{
+  g_clear_pointer (&self->html, g_free);
+  g_clear_pointer (&self->html_with_remote, g_free);
+  self->html = g_strdup (kabar_message_display_get_html (self->display, FALSE));
+  self->has_remote = kabar_message_display_has_remote_content (self->display);
+  if (self->has_remote)
+    self->html_with_remote = g_strdup (kabar_message_display_get_html (self->display, TRUE));
+  show_body (self);
+}
+
+static void
+on_display_rebuilt (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Pending) pending = user_data;
+  KabarMessageView *self = pending->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarMessageDisplay) display = kabar_message_display_new_finish (result, &error);
+
+  if (!pending_is_current (pending))
+    return;
+  /* The message read once already: this cannot fail but for memory.
+   * Keep what there is. */
+  if (display == NULL)
+    g_warning ("Could not show the message again: %s", error->message);
+  else
+    {
+      g_set_object (&self->display, display);
+      show_header (self, display);
+    }
+  take_body (self);
+}
+
+/* Builds the shown message again, off this thread, with the part the user
+ * prefers of a multipart/alternative. */
+static void
+rebuild_display (KabarMessageView *self)
+{
+  self->generation++;
+  /* What is being built: a change back meanwhile builds again. */
+  self->display_flags = wanted_flags (self);
+  set_loaded (self, FALSE);
+  kabar_message_display_new_async (kabar_message_display_get_raw (self->display), self->display_flags,
+                                   g_get_language_names ()[0], self->cancellable, on_display_rebuilt,
+                                   pending_new (self));
+}
+
+static void
+on_prefer_plain_text_changed (KabarMessageView *self)
+{
+  if (self->display != NULL && wanted_flags (self) != self->display_flags)
+    rebuild_display (self);
+}
+
+static void
+on_remote_content_changed (KabarMessageView *self)
+{
+  if (self->html != NULL)
+    show_body (self);
+}
+
 void
 kabar_message_view_set_display (KabarMessageView    *self,
                                 KabarMessageDisplay *display)
@@ -547,18 +650,23 @@ kabar_message_view_set_display (KabarMessageView    *self,
 
   forget_message (self);
   gtk_widget_set_visible (self->header, display != NULL);
-  if (display != NULL)
+  if (display == NULL)
     {
-      self->display = g_object_ref (display);
-      show_header (self, display);
-      self->html = g_strdup (kabar_message_display_get_html (display, FALSE));
-      self->has_remote = kabar_message_display_has_remote_content (display);
-      if (self->has_remote)
-        self->html_with_remote = g_strdup (kabar_message_display_get_html (display, TRUE));
+      show_attachments (self, NULL);
+      show_body (self);
+      return;
+    }
+  self->display = g_object_ref (display);
+  self->display_flags = KABAR_DISPLAY_PREFER_HTML;
+  show_header (self, display);
+  if (wanted_flags (self) != self->display_flags)
+    {
+      /* Not the last message's body meanwhile. */
+      gtk_widget_set_visible (GTK_WIDGET (self->web_view), FALSE);
+      rebuild_display (self);
     }
   else
-    show_attachments (self, NULL);
-  show_body (self);
+    take_body (self);
 }
 
 KabarMessageDisplay *
@@ -613,10 +721,10 @@ decide_navigation (KabarMessageView         *self,
 
   /* The view's own load_html(), once: a meta refresh or a frame asking
    * for the same address later is refused with the rest. */
-  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION && self->expecting_load
+  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION && self->expected_loads > 0
       && navigation == WEBKIT_NAVIGATION_TYPE_OTHER && g_strcmp0 (uri, KABAR_MESSAGE_WEB_BASE_URI) == 0)
     {
-      self->expecting_load = FALSE;
+      self->expected_loads--;
       webkit_policy_decision_use (decision);
       return TRUE;
     }
@@ -1081,7 +1189,9 @@ update_actions (KabarMessageView *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean has_body = self->html != NULL;
   gboolean has_message = self->display != NULL;
-  gboolean can_allow = self->store != NULL && self->sender != NULL && *self->sender != '\0';
+  /* "Never" means never by itself: no sender may be chosen then. */
+  gboolean can_allow = self->store != NULL && self->sender != NULL && *self->sender != '\0'
+                       && remote_policy (self) == REMOTE_SENDERS;
 
   gtk_widget_action_set_enabled (widget, "message.copy", has_body);
   gtk_widget_action_set_enabled (widget, "message.select-all", has_body);
@@ -1157,6 +1267,7 @@ kabar_message_view_dispose (GObject *object)
   g_clear_object (&self->content_manager);
   g_clear_pointer (&self->filter, webkit_user_content_filter_unref);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (kabar_message_view_parent_class)->dispose (object);
 }
 
@@ -1271,6 +1382,12 @@ kabar_message_view_init (KabarMessageView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  /* Applied at once: the preferences change them while a message shows. */
+  self->settings = g_settings_new (KABAR_APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::prefer-plain-text",
+                           G_CALLBACK (on_prefer_plain_text_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::remote-content",
+                           G_CALLBACK (on_remote_content_changed), self, G_CONNECT_SWAPPED);
   create_web_view (self);
   gtk_search_bar_connect_entry (GTK_SEARCH_BAR (self->search_bar), GTK_EDITABLE (self->find_entry));
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",

@@ -32,8 +32,13 @@ GtkWidget           *kabar_message_view_new              (void);
  * file outside any account) hides that choice. */
 void                 kabar_message_view_set_store        (KabarMessageView    *self,
                                                           KabarStore          *store);
-/* Shows display (NULL: nothing). Remote content loads at once when the
- * store allows its sender; otherwise the bar offers it. */
+/* Shows display (NULL: nothing), built with KABAR_DISPLAY_PREFER_HTML;
+ * when the user prefers plain text ("prefer-plain-text"), the view builds
+ * it again from its bytes without that flag. Remote content follows
+ * "remote-content": "always" loads it at once; "senders" loads it when the
+ * store allows its sender, else the bar offers it; "never" loads nothing
+ * until "Show once", and offers nothing else. Both settings apply at once
+ * to the message shown. */
 void                 kabar_message_view_set_display      (KabarMessageView    *self,
                                                           KabarMessageDisplay *display);
 KabarMessageDisplay *kabar_message_view_get_display      (KabarMessageView    *self);

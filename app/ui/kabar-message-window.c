@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kabar-compose-actions.h"
 #include "kabar-message-window.h"
 
 struct _KabarMessageWindow
@@ -66,6 +67,7 @@ on_display_built (GObject      *source,
   kabar_message_view_set_display (self->view, display);
   gtk_spinner_stop (GTK_SPINNER (self->spinner));
   gtk_stack_set_visible_child_name (self->stack, "message");
+  kabar_compose_actions_set_message_enabled (GTK_APPLICATION_WINDOW (self), TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (kabar_message_view_get_web_view (self->view)));
 }
 
@@ -115,6 +117,7 @@ kabar_message_window_open (KabarMessageWindow *self,
   adw_window_title_set_subtitle (self->window_title, name);
   gtk_spinner_start (GTK_SPINNER (self->spinner));
   gtk_stack_set_visible_child_name (self->stack, "loading");
+  kabar_compose_actions_set_message_enabled (GTK_APPLICATION_WINDOW (self), FALSE);
   g_file_load_bytes_async (file, self->cancellable, on_file_read, self);
 }
 
@@ -137,6 +140,21 @@ kabar_message_window_get_error (KabarMessageWindow *self)
 {
   g_return_val_if_fail (KABAR_IS_MESSAGE_WINDOW (self), NULL);
   return self->error;
+}
+
+/* The file's message, as read: a reply needs no account's store. */
+static gboolean
+get_compose_source (GtkWindow          *window,
+                    KabarComposeSource *source)
+{
+  KabarMessageWindow *self = KABAR_MESSAGE_WINDOW (window);
+  KabarMessageDisplay *display = kabar_message_view_get_display (self->view);
+
+  if (display == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "message") != 0)
+    return FALSE;
+  source->raw = kabar_message_display_get_raw (display);
+  source->web_view = kabar_message_view_get_web_view (self->view);
+  return TRUE;
 }
 
 static void
@@ -178,12 +196,18 @@ kabar_message_window_class_init (KabarMessageWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarMessageWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, KabarMessageWindow, view);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.compose", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reply", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.reply-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.forward", NULL);
 }
 
 static void
 kabar_message_window_init (KabarMessageWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kabar_compose_actions_add (GTK_APPLICATION_WINDOW (self), get_compose_source);
 }
 
 KabarMessageWindow *

@@ -23,6 +23,8 @@ struct _KabarReadingPane
   GtkRevealer      *conversation_revealer;
   GtkLabel         *conversation_title;
   GtkListBox       *conversation_list;
+  GtkWidget        *edit_draft_button;
+  GtkWidget        *reply_box;
 
   KabarMailService *service;
   gint64            message_id;
@@ -425,6 +427,16 @@ kabar_reading_pane_get_error (KabarReadingPane *self)
   return self->error;
 }
 
+void
+kabar_reading_pane_set_draft (KabarReadingPane *self,
+                              gboolean          draft)
+{
+  g_return_if_fail (KABAR_IS_READING_PANE (self));
+  /* One's own unfinished message is continued, not answered. */
+  gtk_widget_set_visible (self->edit_draft_button, draft);
+  gtk_widget_set_visible (self->reply_box, !draft);
+}
+
 KabarMessageView *
 kabar_reading_pane_get_view (KabarReadingPane *self)
 {
@@ -527,6 +539,8 @@ kabar_reading_pane_class_init (KabarReadingPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, conversation_revealer);
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, conversation_title);
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, conversation_list);
+  gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, edit_draft_button);
+  gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, reply_box);
   gtk_widget_class_bind_template_callback (widget_class, on_conversation_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
   gtk_widget_class_set_css_name (widget_class, "readingpane");

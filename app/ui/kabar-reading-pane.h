@@ -45,5 +45,9 @@ const char       *kabar_reading_pane_get_page       (KabarReadingPane *self);
 /* Why the message could not be shown; NULL unless the page is "error". */
 const GError     *kabar_reading_pane_get_error      (KabarReadingPane *self);
 KabarMessageView *kabar_reading_pane_get_view       (KabarReadingPane *self);
+/* Whether the message shown is a draft: Edit (win.edit-draft) shows
+ * instead of Reply, Reply All and Forward. */
+void              kabar_reading_pane_set_draft      (KabarReadingPane *self,
+                                                     gboolean          draft);
 
 G_END_DECLS

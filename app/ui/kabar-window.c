@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kabar-account-item.h"
+#include "kabar-compose-actions.h"
 #include "kabar-folder-chooser.h"
 #include "kabar-folder-list.h"
 #include "kabar-message-actions.h"
@@ -402,6 +403,18 @@ can_go_back (KabarWindow *self)
          adw_leaflet_get_visible_child (self->leaflet) != self->sidebar_pane;
 }
 
+/* Replies need one message; a draft is edited instead. */
+static void
+update_compose_actions (KabarWindow     *self,
+                        KabarFolderRole  role)
+{
+  gboolean one = kabar_message_list_get_n_selected (self->message_list) == 1 && current_service (self) != NULL;
+
+  kabar_compose_actions_set_message_enabled (GTK_APPLICATION_WINDOW (self), one);
+  set_enabled (self, "edit-draft", one && role == KABAR_FOLDER_ROLE_DRAFTS);
+  kabar_reading_pane_set_draft (self->reading_pane, one && role == KABAR_FOLDER_ROLE_DRAFTS);
+}
+
 static void
 update_actions (KabarWindow *self)
 {
@@ -437,6 +450,7 @@ update_actions (KabarWindow *self)
   set_enabled (self, "select-all", shown != NULL && g_list_model_get_n_items (shown) > 0);
   set_enabled (self, "search", folder != NULL);
   set_enabled (self, "go-back", can_go_back (self));
+  update_compose_actions (self, role);
 }
 
 static void
@@ -849,6 +863,10 @@ previous_pane_activated (GSimpleAction *action,
   cycle_panes (user_data, -1);
 }
 
+static void edit_draft_activated (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data);
+
 static const GActionEntry win_actions[] = {
   { .name = "mark-read", .activate = mark_read_activated },
   { .name = "mark-unread", .activate = mark_unread_activated },
@@ -866,6 +884,7 @@ static const GActionEntry win_actions[] = {
   { .name = "undo", .activate = undo_activated },
   { .name = "next-pane", .activate = next_pane_activated },
   { .name = "previous-pane", .activate = previous_pane_activated },
+  { .name = "edit-draft", .activate = edit_draft_activated },
 };
 
 /* The list's sort and grouping, offered in its header bar. */
@@ -1053,7 +1072,52 @@ static void
 on_message_activated (KabarWindow      *self,
                       KabarMessageItem *item)
 {
-  open_message (self);
+  KabarFolderItem *folder = kabar_message_list_get_folder (self->message_list);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  /* A draft is there to be finished, not read. */
+  if (folder != NULL && kabar_folder_item_get_role (folder) == KABAR_FOLDER_ROLE_DRAFTS)
+    kabar_compose_actions_open_draft (GTK_WINDOW (self), KABAR_APPLICATION (application), current_service (self),
+                                      kabar_message_item_get_id (item));
+  else
+    open_message (self);
+}
+
+static void
+edit_draft_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  KabarWindow *self = user_data;
+  g_autoptr(GPtrArray) items = kabar_message_list_get_selected_items (self->message_list);
+
+  if (items->len == 1)
+    on_message_activated (self, g_ptr_array_index (items, 0));
+}
+
+/* The message in the reading pane: the one selected, or another of its
+ * conversation chosen there. */
+static gboolean
+get_compose_source (GtkWindow          *window,
+                    KabarComposeSource *source)
+{
+  KabarWindow *self = KABAR_WINDOW (window);
+  gboolean shown = g_strcmp0 (kabar_reading_pane_get_page (self->reading_pane), "message") == 0;
+
+  source->service = kabar_reading_pane_get_service (self->reading_pane);
+  source->message_id = kabar_reading_pane_get_message_id (self->reading_pane);
+  source->web_view = shown ? kabar_message_view_get_web_view (kabar_reading_pane_get_view (self->reading_pane))
+                           : NULL;
+  if (source->service == NULL)
+    source->service = current_service (self);
+  return source->message_id > 0;
+}
+
+KabarFolderItem *
+kabar_window_get_folder (KabarWindow *self)
+{
+  g_return_val_if_fail (KABAR_IS_WINDOW (self), NULL);
+  return kabar_message_list_get_folder (self->message_list);
 }
 
 /* --- folders ----------------------------------------------------------------------------------- */
@@ -1427,6 +1491,10 @@ add_shortcuts (GtkWidgetClass *widget_class)
     { GDK_KEY_z, GDK_CONTROL_MASK, "win.undo" },
     { GDK_KEY_F6, 0, "win.next-pane" },
     { GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-pane" },
+    { GDK_KEY_n, GDK_CONTROL_MASK, "win.compose" },
+    { GDK_KEY_r, GDK_CONTROL_MASK, "win.reply" },
+    { GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.reply-all" },
+    { GDK_KEY_l, GDK_CONTROL_MASK, "win.forward" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
@@ -1476,6 +1544,7 @@ kabar_window_init (KabarWindow *self)
   self->watched_services = g_ptr_array_new_with_free_func (g_object_unref);
   self->watched_items = g_ptr_array_new_with_free_func (g_object_unref);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  kabar_compose_actions_add (GTK_APPLICATION_WINDOW (self), get_compose_source);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "kabar-application.h"
+#include "kabar-folder-item.h"
 #include "kabar-mail-service.h"
 
 G_BEGIN_DECLS
@@ -42,5 +43,8 @@ void         kabar_window_show_message (KabarWindow      *self,
 void         kabar_window_add_toast    (KabarWindow      *self,
                                         AdwToast         *toast,
                                         gboolean          ctrl_z_presses_button);
+
+/* The folder whose messages the list shows, or NULL. */
+KabarFolderItem *kabar_window_get_folder (KabarWindow *self);
 
 G_END_DECLS

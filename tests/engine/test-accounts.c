@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "kabar-account-manager.h"
+#include "kabar-mail-service.h"
 #include "kabar-secrets.h"
 #include "kabar-test-wait.h"
 
@@ -395,6 +396,253 @@ test_accounts_remove_deletes_file_and_secrets_and_tells_the_list (void)
   g_assert_true (remove_account (manager, second, &error));
 }
 
+/* What an account leaves in the user's data folder: its mail store, with
+ * the write-ahead log and shared memory files SQLite keeps beside it. */
+static char *
+make_store_files (KabarAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarStore) store = NULL;
+  char *path = kabar_mail_service_dup_default_store_path (account);
+  g_autofree char *folder = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  store = kabar_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *side = g_strconcat (path, i == 0 ? "-wal" : "-shm", NULL);
+
+      g_assert_true (g_file_set_contents (side, "left by SQLite", -1, &error));
+      g_assert_no_error (error);
+    }
+  return path;
+}
+
+static gboolean
+store_file_exists (const char *store_path,
+                   const char *suffix)
+{
+  g_autofree char *path = g_strconcat (store_path, suffix, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Removing an account takes its mail with it: nothing of it is left on
+ * the disk, and an account whose store was never made removes too. */
+static void
+test_accounts_remove_deletes_the_mail_store (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) account = make_imap_account ("store@example.com");
+  g_autoptr(KabarAccount) never_synced = make_imap_account ("new@example.com");
+  g_autoptr(KabarAccount) other = make_imap_account ("other@example.com");
+  g_autofree char *store_path = NULL;
+  g_autofree char *other_path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (save (manager, account, &error));
+  g_assert_true (save (manager, never_synced, &error));
+  g_assert_true (save (manager, other, &error));
+  store_path = make_store_files (account);
+  other_path = make_store_files (other);
+
+  g_assert_true (remove_account (manager, account, &error));
+  g_assert_no_error (error);
+  g_assert_false (store_file_exists (store_path, ""));
+  g_assert_false (store_file_exists (store_path, "-wal"));
+  g_assert_false (store_file_exists (store_path, "-shm"));
+  /* Another account's mail is its own. */
+  g_assert_true (store_file_exists (other_path, ""));
+  g_assert_true (store_file_exists (other_path, "-wal"));
+
+  g_assert_true (remove_account (manager, never_synced, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
+  g_assert_true (remove_account (manager, other, &error));
+  g_assert_false (store_file_exists (other_path, ""));
+}
+
+/* A store that cannot be deleted (here a folder in its place, as a file
+ * in a read-only folder would be) fails the removal, naming it, and the
+ * account stays, to be removed again. */
+static void
+test_accounts_undeletable_store_is_an_error_naming_it (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) manager = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) account = make_imap_account ("stuck@example.com");
+  g_autofree char *store_path = NULL;
+  g_autofree char *wal_path = NULL;
+  g_autofree char *inside = NULL;
+  g_autofree char *account_file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (save (manager, account, &error));
+  store_path = make_store_files (account);
+  wal_path = g_strconcat (store_path, "-wal", NULL);
+  g_assert_cmpint (g_unlink (wal_path), ==, 0);
+  g_assert_cmpint (g_mkdir (wal_path, 0700), ==, 0);
+  inside = g_build_filename (wal_path, "something", NULL);
+  g_assert_true (g_file_set_contents (inside, "x", -1, &error));
+
+  g_assert_false (remove_account (manager, account, &error));
+  g_assert_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, wal_path));
+  g_clear_error (&error);
+  account_file = g_strdup_printf ("%s/%s.account", dir, kabar_account_get_id (account));
+  g_assert_true (g_file_test (account_file, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (kabar_account_manager_lookup (manager, kabar_account_get_id (account)));
+
+  g_assert_cmpint (g_unlink (inside), ==, 0);
+  g_assert_cmpint (g_rmdir (wal_path), ==, 0);
+  g_assert_true (remove_account (manager, account, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (account_file, G_FILE_TEST_EXISTS));
+  g_assert_null (kabar_account_manager_lookup (manager, kabar_account_get_id (account)));
+}
+
+/* Signatures as people write them: several lines, blank ones, spaces at
+ * either end, other scripts, characters key files escape. */
+static const char signature_dewi[] =
+  "  Dewi Lestari  \n"
+  "Redaksi — Kabar Nusantara\n"
+  "\n"
+  "\tTel. +62 21 555 0100 ; # not a comment\n"
+  "C:\\Users\\dewi\n";
+static const char signature_hindi[] = "समाचार संपादक\nसुश्री देवी\r\n";
+
+static void
+set_identities (KabarAccount *account)
+{
+  kabar_account_set_identity (account, 0, "Dewi Lestari", "dewi@example.co.id", signature_dewi);
+  kabar_account_set_identity (account, 1, "Redaksi Kabar", "redaksi@example.co.id", signature_hindi);
+  kabar_account_set_identity (account, 2, NULL, "dewi.l@example.co.id", NULL);
+  kabar_account_set_identity (account, 3, "Élodie Ünver", "elodie@example.co.id", "");
+}
+
+static void
+assert_identities (KabarAccount *account)
+{
+  g_assert_cmpuint (kabar_account_get_n_identities (account), ==, 4);
+  g_assert_cmpstr (kabar_account_get_identity_name (account, 0), ==, "Dewi Lestari");
+  g_assert_cmpstr (kabar_account_get_display_name (account), ==, "Dewi Lestari");
+  g_assert_cmpstr (kabar_account_get_identity_address (account, 0), ==, "dewi@example.co.id");
+  g_assert_cmpstr (kabar_account_get_address (account), ==, "dewi@example.co.id");
+  g_assert_cmpstr (kabar_account_get_identity_signature (account, 0), ==, signature_dewi);
+  g_assert_cmpstr (kabar_account_get_identity_name (account, 1), ==, "Redaksi Kabar");
+  g_assert_cmpstr (kabar_account_get_identity_address (account, 1), ==, "redaksi@example.co.id");
+  g_assert_cmpstr (kabar_account_get_identity_signature (account, 1), ==, signature_hindi);
+  g_assert_cmpstr (kabar_account_get_identity_address (account, 2), ==, "dewi.l@example.co.id");
+  g_assert_null (kabar_account_get_identity_signature (account, 2));
+  g_assert_cmpstr (kabar_account_get_identity_name (account, 3), ==, "Élodie Ünver");
+  g_assert_null (kabar_account_get_identity_signature (account, 3));
+}
+
+/* Identities and their signatures come back exactly through the file, the
+ * manager and a copy; removing one keeps the others' order. */
+static void
+test_accounts_identities_survive_save_load_and_copy (void)
+{
+  g_autofree char *dir = make_directory ();
+  g_autoptr(KabarAccountManager) writer = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) reader = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccountManager) again = kabar_account_manager_new (dir);
+  g_autoptr(KabarAccount) account = make_imap_account ("dewi@example.co.id");
+  g_autoptr(KabarAccount) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  KabarAccount *loaded;
+
+  g_assert_cmpuint (kabar_account_get_n_identities (account), ==, 1);
+  g_assert_null (kabar_account_get_identity_signature (account, 0));
+  set_identities (account);
+  assert_identities (account);
+
+  g_assert_true (save (writer, account, &error));
+  g_assert_no_error (error);
+  g_assert_true (load (reader, &error));
+  g_assert_no_error (error);
+  loaded = kabar_account_manager_lookup (reader, kabar_account_get_id (account));
+  assert_identities (loaded);
+
+  copy = kabar_account_dup (loaded);
+  assert_identities (copy);
+  /* The copy is a copy: editing it leaves the listed account alone. */
+  kabar_account_set_identity (copy, 1, "Redaksi", "redaksi@example.co.id", "Salam");
+  g_assert_cmpstr (kabar_account_get_identity_signature (loaded, 1), ==, signature_hindi);
+
+  kabar_account_remove_identity (copy, 2);
+  g_assert_true (save (reader, copy, &error));
+  g_assert_no_error (error);
+  g_assert_true (load (again, &error));
+  loaded = kabar_account_manager_lookup (again, kabar_account_get_id (account));
+  g_assert_cmpuint (kabar_account_get_n_identities (loaded), ==, 3);
+  g_assert_cmpstr (kabar_account_get_identity_signature (loaded, 0), ==, signature_dewi);
+  g_assert_cmpstr (kabar_account_get_identity_signature (loaded, 1), ==, "Salam");
+  g_assert_cmpstr (kabar_account_get_identity_address (loaded, 2), ==, "elodie@example.co.id");
+  g_assert_cmpstr (kabar_account_get_identity_name (loaded, 2), ==, "Élodie Ünver");
+}
+
+/* A newer Kabar's keys in an identity's group stay with that identity,
+ * even when an identity before it is removed; so do the account's. */
+static void
+test_accounts_unknown_identity_settings_survive_a_save (void)
+{
+  g_autoptr(KabarAccount) account = make_imap_account ("dewi@example.co.id");
+  g_autoptr(KabarAccount) loaded = NULL;
+  g_autoptr(KabarAccount) reloaded = NULL;
+  g_autoptr(GKeyFile) key_file = NULL;
+  g_autoptr(GKeyFile) written = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *kept = NULL;
+
+  kabar_account_set_identity (account, 1, "One", "one@example.co.id", NULL);
+  kabar_account_set_identity (account, 2, "Two", "two@example.co.id", NULL);
+  key_file = kabar_account_to_key_file (account, &error);
+  g_assert_no_error (error);
+  g_key_file_set_string (key_file, "Identity 2", "ReplyTo", "two-replies@example.co.id");
+  g_key_file_set_string (key_file, "Account", "FutureSetting", "kept");
+  text = g_key_file_to_data (key_file, NULL, NULL);
+  g_clear_pointer (&key_file, g_key_file_unref);
+  key_file = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_data (key_file, text, -1, G_KEY_FILE_NONE, &error));
+
+  loaded = kabar_account_new_from_key_file (key_file, &error);
+  g_assert_no_error (error);
+  kabar_account_remove_identity (loaded, 1);
+  written = kabar_account_to_key_file (loaded, &error);
+  g_assert_no_error (error);
+
+  reloaded = kabar_account_new_from_key_file (written, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kabar_account_get_n_identities (reloaded), ==, 2);
+  g_assert_cmpstr (kabar_account_get_identity_address (reloaded, 1), ==, "two@example.co.id");
+  kept = g_key_file_get_string (written, "Identity 1", "ReplyTo", NULL);
+  g_assert_cmpstr (kept, ==, "two-replies@example.co.id");
+  g_assert_false (g_key_file_has_group (written, "Identity 2"));
+  g_clear_pointer (&kept, g_free);
+  kept = g_key_file_get_string (written, "Account", "FutureSetting", NULL);
+  g_assert_cmpstr (kept, ==, "kept");
+}
+
+/* An identity without a valid address is refused like the account's own. */
+static void
+test_accounts_identity_needs_a_valid_address (void)
+{
+  g_autoptr(KabarAccount) account = make_imap_account ("dewi@example.co.id");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) key_file = NULL;
+
+  kabar_account_set_identity (account, 1, "Nobody", "not an address", NULL);
+  key_file = kabar_account_to_key_file (account, &error);
+  g_assert_null (key_file);
+  g_assert_error (error, KABAR_ACCOUNT_ERROR, KABAR_ACCOUNT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "not an address"));
+}
+
 static char *
 settings_text (KabarAccount *account)
 {
@@ -504,6 +752,16 @@ main (int   argc,
   g_test_add_func ("/accounts/remove-deletes-file-and-secrets-and-tells-the-list",
                    test_accounts_remove_deletes_file_and_secrets_and_tells_the_list);
   g_test_add_func ("/accounts/edited-copy-replaces-the-account", test_accounts_edited_copy_replaces_the_account);
+  g_test_add_func ("/accounts/remove-deletes-the-mail-store",
+                   test_accounts_remove_deletes_the_mail_store);
+  g_test_add_func ("/accounts/undeletable-store-is-an-error-naming-it",
+                   test_accounts_undeletable_store_is_an_error_naming_it);
+  g_test_add_func ("/accounts/identities-survive-save-load-and-copy",
+                   test_accounts_identities_survive_save_load_and_copy);
+  g_test_add_func ("/accounts/unknown-identity-settings-survive-a-save",
+                   test_accounts_unknown_identity_settings_survive_a_save);
+  g_test_add_func ("/accounts/identity-needs-a-valid-address",
+                   test_accounts_identity_needs_a_valid_address);
   g_test_add_func ("/accounts/no-folder-is-no-account",
                    test_accounts_no_folder_is_no_account);
   g_test_add_func ("/accounts/default-folder-is-in-the-user-config",

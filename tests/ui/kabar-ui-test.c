@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "kabar-account-item.h"
+#include "kabar-folder-list.h"
 #include "kabar-ui-test.h"
 
 /* meson builds the catalogues in the installed layout, po/LL/LC_MESSAGES,
@@ -286,6 +288,173 @@ kabar_ui_test_find_label (GtkWidget  *root,
 
       if (gtk_widget_is_drawable (label) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) == 0)
         return label;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return kabar_ui_test_find_label (wait->root, wait->text) != NULL;
+}
+
+gboolean
+kabar_ui_test_wait_for_label (GtkWidget  *root,
+                              const char *text,
+                              guint       timeout_ms)
+{
+  LabelWait wait = { root, text };
+
+  return kabar_ui_test_wait_for (label_shown, &wait, timeout_ms);
+}
+
+GtkWidget *
+kabar_ui_test_find_toast_button (GtkWidget  *root,
+                                 const char *text,
+                                 const char *button_label)
+{
+  GtkWidget *toast = kabar_ui_test_find_label (root, text);
+  g_autoptr(GPtrArray) buttons = NULL;
+
+  while (toast != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget") != 0)
+    toast = gtk_widget_get_parent (toast);
+  if (toast == NULL)
+    return NULL;
+  buttons = kabar_ui_test_find_widgets (toast, GTK_TYPE_BUTTON);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), button_label) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
+}
+
+/* --- windows --------------------------------------------------------------------------- */
+
+static gboolean
+active_window_mapped (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (data);
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+GtkWidget *
+kabar_ui_test_present_window (GtkApplication *app)
+{
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (kabar_ui_test_wait_for (active_window_mapped, app, 10000));
+  return GTK_WIDGET (gtk_application_get_active_window (app));
+}
+
+GtkWindow *
+kabar_ui_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  return NULL;
+}
+
+gboolean
+kabar_ui_test_toplevel_shown (gpointer type)
+{
+  GtkWindow *toplevel = kabar_ui_test_find_toplevel (GPOINTER_TO_SIZE (type));
+
+  return toplevel != NULL && gtk_widget_get_mapped (GTK_WIDGET (toplevel));
+}
+
+gboolean
+kabar_ui_test_toplevel_gone (gpointer type)
+{
+  return kabar_ui_test_find_toplevel (GPOINTER_TO_SIZE (type)) == NULL;
+}
+
+GtkWindow *
+kabar_ui_test_wait_for_toplevel (GType type)
+{
+  GtkWindow *found;
+
+  if (!kabar_ui_test_wait_for (kabar_ui_test_toplevel_shown, GSIZE_TO_POINTER (type), 10000))
+    g_error ("No %s was shown", g_type_name (type));
+  found = kabar_ui_test_find_toplevel (type);
+  kabar_ui_test_wait_for_frame (GTK_WIDGET (found));
+  return found;
+}
+
+/* --- the sidebar ----------------------------------------------------------------------- */
+
+static KabarFolderItem *
+find_folder_in (GListModel *folders,
+                const char *path)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
+    {
+      g_autoptr(KabarFolderItem) folder = g_list_model_get_item (folders, i);
+      KabarFolderItem *below;
+
+      if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, path) == 0)
+        return folder;
+      below = find_folder_in (kabar_folder_item_get_children (folder), path);
+      if (below != NULL)
+        return below;
+    }
+  return NULL;
+}
+
+KabarAccountItem *
+kabar_ui_test_find_account (GtkWidget  *window,
+                            const char *address)
+{
+  GtkWidget *list = kabar_ui_test_find_widget (window, KABAR_TYPE_FOLDER_LIST);
+  GListModel *accounts = list != NULL ? kabar_folder_list_get_accounts (KABAR_FOLDER_LIST (list)) : NULL;
+
+  for (guint i = 0; accounts != NULL && i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(KabarAccountItem) account = g_list_model_get_item (accounts, i);
+
+      if (address == NULL || g_strcmp0 (kabar_account_item_get_address (account), address) == 0)
+        return account;
+    }
+  return NULL;
+}
+
+KabarFolderItem *
+kabar_ui_test_find_folder (GtkWidget  *window,
+                           const char *address,
+                           const char *path)
+{
+  KabarAccountItem *account = kabar_ui_test_find_account (window, address);
+
+  return account != NULL ? find_folder_in (kabar_account_item_get_folders (account), path) : NULL;
+}
+
+GtkWidget *
+kabar_ui_test_find_button (GtkWidget  *root,
+                           const char *label)
+{
+  g_autoptr(GPtrArray) buttons = kabar_ui_test_find_widgets (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0 ||
+          (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), label) == 0))
+        return button;
     }
   return NULL;
 }

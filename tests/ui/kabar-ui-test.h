@@ -11,6 +11,9 @@
 
 #include <gtk/gtk.h>
 
+#include "kabar-account-item.h"
+#include "kabar-folder-item.h"
+
 G_BEGIN_DECLS
 
 typedef gboolean (*KabarUiTestCondition) (gpointer data);
@@ -32,6 +35,41 @@ GPtrArray  *kabar_ui_test_find_widgets       (GtkWidget              *root,
  * NULL. */
 GtkWidget  *kabar_ui_test_find_label         (GtkWidget              *root,
                                               const char             *text);
+/* Waits until such a label shows under root; FALSE after timeout_ms. */
+gboolean    kabar_ui_test_wait_for_label     (GtkWidget              *root,
+                                              const char             *text,
+                                              guint                   timeout_ms);
+/* The button labelled button_label (as given, with its mnemonic) of the
+ * toast under root that says text, or NULL: other toasts may still be
+ * sliding away. */
+GtkWidget  *kabar_ui_test_find_toast_button  (GtkWidget              *root,
+                                              const char             *text,
+                                              const char             *button_label);
+
+/* Activates app and waits until its active window is mapped; that window. */
+GtkWidget  *kabar_ui_test_present_window     (GtkApplication         *app);
+/* A visible toplevel of the type (a dialog, the folder chooser), or NULL. */
+GtkWindow  *kabar_ui_test_find_toplevel      (GType                   type);
+/* Conditions for kabar_ui_test_wait_for(), data GSIZE_TO_POINTER (type):
+ * a toplevel of the type is mapped; none is visible. */
+gboolean    kabar_ui_test_toplevel_shown     (gpointer                type);
+gboolean    kabar_ui_test_toplevel_gone      (gpointer                type);
+/* Waits until a toplevel of the type is mapped and drawn; that toplevel. */
+GtkWindow  *kabar_ui_test_wait_for_toplevel  (GType                   type);
+
+/* The sidebar's account with address (the first when NULL) in window, and
+ * its folder at path, at any depth; NULL until listed. The sidebar keeps
+ * the items. */
+KabarAccountItem *kabar_ui_test_find_account (GtkWidget              *window,
+                                              const char             *address);
+KabarFolderItem *kabar_ui_test_find_folder   (GtkWidget              *window,
+                                              const char             *address,
+                                              const char             *path);
+
+/* The button under root that shows label, as its label or as the text
+ * of a label inside it (a button whose words wrap), or NULL. */
+GtkWidget  *kabar_ui_test_find_button        (GtkWidget              *root,
+                                              const char             *label);
 GdkTexture *kabar_ui_test_screenshot         (GtkWidget              *widget,
                                               const char             *name);
 /* The same with inset_texture drawn over inset, a widget under widget:

@@ -15,15 +15,12 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <gmime/gmime.h>
 
 #include "kabar-application.h"
-#include "kabar-bed-account.h"
 #include "kabar-message-list.h"
 #include "kabar-message-list-model.h"
 #include "kabar-message-row.h"
-#include "kabar-test-bed.h"
-#include "kabar-test-client.h"
+#include "kabar-ui-bed.h"
 #include "kabar-ui-test.h"
 
 #define DEWI          "dewi@" KABAR_TEST_BED_DOMAIN
@@ -68,37 +65,23 @@ static const Sample samples[] = {
     "Saya juga, sampai jumpa.", 5, "" },
 };
 
+/* Every name in encoded words, ASCII too, as some mail programs write. */
 static GBytes *
 make_message (const Sample *sample,
               gint64        unix_time)
 {
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (unix_time);
-  g_autofree char *date_text = g_mime_utils_header_format_date (date);
-  g_autofree char *from = NULL;
-  g_autofree char *answers = NULL;
   const char *angle = strchr (sample->from, '<');
   g_autofree char *name = g_strstrip (g_strndup (sample->from, angle - sample->from));
   g_autofree char *name64 = g_base64_encode ((const guchar *) name, strlen (name));
-  char *text;
+  g_autofree char *from = g_strdup_printf ("=?UTF-8?B?%s?= %s", name64, angle);
+  g_autofree char *id = g_strdup_printf ("%s@kabar.test", sample->id);
+  g_autofree char *answers = NULL;
 
-  from = g_strdup_printf ("=?UTF-8?B?%s?= %s", name64, angle);
   if (sample->answers != NULL)
     answers = g_strdup_printf ("In-Reply-To: <%s@kabar.test>\r\nReferences: <%s@kabar.test>\r\n",
                                sample->answers, sample->answers);
-  text = g_strdup_printf ("Date: %s\r\n"
-                          "From: %s\r\n"
-                          "To: Dewi Lestari <" DEWI ">\r\n"
-                          "Subject: %s\r\n"
-                          "Message-ID: <%s@kabar.test>\r\n"
-                          "%s"
-                          "MIME-Version: 1.0\r\n"
-                          "Content-Type: text/plain; charset=utf-8\r\n"
-                          "Content-Transfer-Encoding: 8bit\r\n"
-                          "\r\n"
-                          "%s\r\n",
-                          date_text, from, sample->subject, sample->id, answers != NULL ? answers : "",
-                          sample->text);
-  return g_bytes_new_take (text, strlen (text));
+  return kabar_ui_bed_message_new_with_headers (from, "Dewi Lestari <" DEWI ">", sample->subject, sample->text,
+                                                unix_time, id, answers);
 }
 
 static void
@@ -117,56 +100,13 @@ fill_mailbox (void)
     }
 }
 
-static void
-write_account (void)
-{
-  g_autoptr(KabarAccount) dewi = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dewi = kabar_bed_account_new ("Dewi Lestari", DEWI, KABAR_TEST_BED_HOST,
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION),
-                                kabar_test_bed_get_certificate (bed));
-  kabar_bed_account_save (dewi, DEWI_PASSWORD, &error);
-  g_assert_no_error (error);
-}
-
-/* The UIDs the server gives the messages whose subject has text, by a
- * UID SEARCH of our own. */
+/* The UIDs the server gives the messages whose subject has text. */
 static GArray *
 server_uids (const char *text)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KabarTestClient) imap = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
-  GArray *uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree char *criteria = g_strdup_printf ("SUBJECT \"%s\"", text);
 
-  imap = kabar_test_client_connect (KABAR_TEST_BED_HOST, kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                    KABAR_TEST_CLIENT_IMPLICIT_TLS, kabar_test_bed_get_certificate (bed), &error);
-  g_assert_no_error (error);
-  g_ptr_array_unref (kabar_test_client_imap (imap, &error, "LOGIN \"%s\" \"%s\"", DEWI, DEWI_PASSWORD));
-  g_assert_no_error (error);
-  g_ptr_array_unref (kabar_test_client_imap (imap, &error, "EXAMINE INBOX"));
-  g_assert_no_error (error);
-  lines = kabar_test_client_imap (imap, &error, "UID SEARCH SUBJECT \"%s\"", text);
-  g_assert_no_error (error);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (lines, i);
-      g_auto(GStrv) words = NULL;
-
-      if (!g_str_has_prefix (line, "* SEARCH"))
-        continue;
-      words = g_strsplit (line + strlen ("* SEARCH"), " ", -1);
-      for (guint k = 0; words[k] != NULL; k++)
-        if (*words[k] != '\0')
-          {
-            guint32 uid = (guint32) g_ascii_strtoull (words[k], NULL, 10);
-
-            g_array_append_val (uids, uid);
-          }
-    }
-  return uids;
+  return kabar_ui_bed_server_uids (bed, DEWI, "INBOX", criteria);
 }
 
 /* --- the list ---------------------------------------------------------------------- */
@@ -546,13 +486,9 @@ main (int   argc,
   g_test_add_func ("/conversations/sort-by-subject", test_sort_by_subject);
   g_test_add_func ("/conversations/new-mail-moves-the-conversation", test_new_mail_moves_the_conversation);
 
-  bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
-  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
+  bed = kabar_ui_bed_start (DEWI, DEWI_PASSWORD, NULL);
   fill_mailbox ();
-  write_account ();
+  kabar_ui_bed_write_account (bed, "Dewi Lestari", DEWI);
 
   /* The test's window is not the application's: new mail would be
    * announced, and the session has no notification server. */

@@ -25,8 +25,7 @@
 #include "kabar-folder-name-dialog.h"
 #include "kabar-folder-row.h"
 #include "kabar-message-drag.h"
-#include "kabar-test-bed.h"
-#include "kabar-test-client.h"
+#include "kabar-ui-bed.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
 
@@ -68,17 +67,12 @@ fill_mailbox (void)
     for (guint j = 0; j < folders[i].count; j++)
       {
         g_autoptr(GError) error = NULL;
-        char *text = g_strdup_printf ("From: Ayu Pratiwi <ayu@example.org>\r\n"
-                                      "To: <" DEWI ">\r\n"
-                                      "Subject: Message %u in %s\r\n"
-                                      "Message-ID: <folders-%u@kabar.test>\r\n"
-                                      "Date: Mon, 02 Nov 2026 10:00:00 +0000\r\n"
-                                      "\r\n"
-                                      "Hello.\r\n",
-                                      j + 1, folders[i].folder, ++n);
-        g_autoptr(GBytes) message = g_bytes_new_take (text, strlen (text));
+        g_autofree char *subject = g_strdup_printf ("Message %u in %s", j + 1, folders[i].folder);
+        gint64 when = now - ++n * 60;
+        g_autoptr(GBytes) message = kabar_ui_bed_message_new ("Ayu Pratiwi <ayu@example.org>", "<" DEWI ">",
+                                                              subject, "Hello.", when, NULL);
 
-        kabar_test_bed_add_message (bed, DEWI, folders[i].folder, message, "S", now - n * 60, &error);
+        kabar_test_bed_add_message (bed, DEWI, folders[i].folder, message, "S", when, &error);
         g_assert_no_error (error);
       }
 }
@@ -86,74 +80,27 @@ fill_mailbox (void)
 static void
 write_accounts (void)
 {
-  GTlsCertificate *certificate = kabar_test_bed_get_certificate (bed);
-  guint16 imaps = kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS);
-  guint16 submission = kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION);
-  g_autoptr(KabarAccount) dewi = kabar_bed_account_new ("Dewi Lestari", DEWI, KABAR_TEST_BED_HOST, imaps,
-                                                        submission, certificate);
-  g_autoptr(KabarAccount) budi = kabar_bed_account_new ("Budi Santoso", BUDI, KABAR_TEST_BED_HOST, imaps,
-                                                        submission, certificate);
+  g_autoptr(KabarAccount) budi = kabar_ui_bed_account_new (bed, "Budi Santoso", BUDI);
   g_autoptr(KabarAccount) sari = NULL;
   g_autoptr(GError) error = NULL;
 
-  kabar_bed_account_save (dewi, DEWI_PASSWORD, &error);
-  g_assert_no_error (error);
+  kabar_ui_bed_write_account (bed, "Dewi Lestari", DEWI);
   /* Not the password Dovecot has for Budi. */
   kabar_bed_account_save (budi, "a-wrong-password", &error);
   g_assert_no_error (error);
   /* The bed's certificate is its own: without the pin the user gave it,
    * Sari's account does not trust it. */
-  sari = kabar_bed_account_new ("Sari Wulandari", SARI, KABAR_TEST_BED_HOST, imaps, submission, NULL);
+  sari = kabar_bed_account_new ("Sari Wulandari", SARI, KABAR_TEST_BED_HOST,
+                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
+                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION), NULL);
   kabar_bed_account_save (sari, SARI_PASSWORD, &error);
   g_assert_no_error (error);
-}
-
-/* --- what the server holds ---------------------------------------------------------- */
-
-/* The names of the user's mailboxes, by a LIST of our own. */
-static GPtrArray *
-server_folders (const char *user)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KabarTestClient) imap = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-
-  imap = kabar_test_client_connect (KABAR_TEST_BED_HOST, kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                    KABAR_TEST_CLIENT_IMPLICIT_TLS, kabar_test_bed_get_certificate (bed), &error);
-  g_assert_no_error (error);
-  g_ptr_array_unref (kabar_test_client_imap (imap, &error, "LOGIN \"%s\" \"%s\"", user,
-                                             kabar_test_bed_get_password (bed, user)));
-  g_assert_no_error (error);
-  lines = kabar_test_client_imap (imap, &error, "LIST \"\" \"*\"");
-  g_assert_no_error (error);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (lines, i);
-      /* * LIST (\HasNoChildren) "/" Name, or "Name" */
-      const char *name = g_str_has_prefix (line, "* LIST ") ? strstr (line, ") \"/\" ") : NULL;
-
-      if (name == NULL)
-        continue;
-      name += strlen (") \"/\" ");
-      if (*name == '"')
-        g_ptr_array_add (names, g_strndup (name + 1, strlen (name) - 2));
-      else
-        g_ptr_array_add (names, g_strdup (name));
-    }
-  kabar_test_client_close (imap, NULL);
-  return names;
 }
 
 static gboolean
 server_has (const char *path)
 {
-  g_autoptr(GPtrArray) names = server_folders (DEWI);
-
-  for (guint i = 0; i < names->len; i++)
-    if (strcmp (g_ptr_array_index (names, i), path) == 0)
-      return TRUE;
-  return FALSE;
+  return kabar_ui_bed_server_has_folder (bed, DEWI, path);
 }
 
 /* --- what the user sees --------------------------------------------------------------- */
@@ -167,43 +114,14 @@ folder_list (void)
 static KabarAccountItem *
 account_item (const char *address)
 {
-  GListModel *accounts = kabar_folder_list_get_accounts (folder_list ());
-
-  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr(KabarAccountItem) account = g_list_model_get_item (accounts, i);
-
-      if (g_strcmp0 (kabar_account_item_get_address (account), address) == 0)
-        return account;
-    }
-  return NULL;
-}
-
-static KabarFolderItem *
-find_in (GListModel *list,
-         const char *path)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(KabarFolderItem) folder = g_list_model_get_item (list, i);
-      KabarFolderItem *below;
-
-      if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, path) == 0)
-        return folder;
-      below = find_in (kabar_folder_item_get_children (folder), path);
-      if (below != NULL)
-        return below;
-    }
-  return NULL;
+  return kabar_ui_test_find_account (window, address);
 }
 
 /* The folder as the sidebar's tree shows it, or NULL. */
 static KabarFolderItem *
 folder_item (const char *path)
 {
-  KabarAccountItem *account = account_item (DEWI);
-
-  return account != NULL ? find_in (kabar_account_item_get_folders (account), path) : NULL;
+  return kabar_ui_test_find_folder (window, DEWI, path);
 }
 
 static GtkWidget *
@@ -221,45 +139,10 @@ row_showing (gpointer item)
   return NULL;
 }
 
-/* A toplevel window of the type that is shown, or NULL. */
-static GtkWidget *
-find_window (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (toplevel))
-        return toplevel;
-    }
-  return NULL;
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  GtkWidget *found = find_window (GPOINTER_TO_SIZE (data));
-
-  return found != NULL && gtk_widget_get_mapped (found);
-}
-
-static gboolean
-window_gone (gpointer data)
-{
-  return find_window (GPOINTER_TO_SIZE (data)) == NULL;
-}
-
 static GtkWidget *
 wait_for_window (GType type)
 {
-  GtkWidget *found;
-
-  g_assert_true (kabar_ui_test_wait_for (window_shown, GSIZE_TO_POINTER (type), 10000));
-  found = find_window (type);
-  kabar_ui_test_wait_for_frame (found);
-  return found;
+  return GTK_WIDGET (kabar_ui_test_wait_for_toplevel (type));
 }
 
 static gboolean
@@ -375,13 +258,6 @@ screenshots (GtkWidget  *widget,
 /* --- waiting ------------------------------------------------------------------------- */
 
 static gboolean
-window_is_mapped (gpointer data)
-{
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  return window != NULL && gtk_widget_get_mapped (window);
-}
-
-static gboolean
 folders_synced (gpointer data)
 {
   KabarFolderItem *inbox = folder_item ("INBOX");
@@ -410,8 +286,7 @@ show_window (void)
 {
   static gboolean synced;
 
-  g_application_activate (G_APPLICATION (app));
-  g_assert_true (kabar_ui_test_wait_for (window_is_mapped, NULL, 10000));
+  window = kabar_ui_test_present_window (GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   show_sidebar ();
   /* The mailbox as filled, before the tests change it. */
@@ -522,7 +397,7 @@ test_chooser_filters_as_you_type (void)
   g_object_add_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
   g_signal_connect (chooser, "folder-chosen", G_CALLBACK (on_folder_chosen), &chosen);
   gtk_window_present (GTK_WINDOW (chooser));
-  g_assert_true (kabar_ui_test_wait_for (window_shown, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_shown, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
 
   /* Every folder but the one the messages are in, in the tree's order,
    * the first selected. */
@@ -553,7 +428,7 @@ test_chooser_filters_as_you_type (void)
   /* Enter in the entry. */
   g_signal_emit_by_name (kabar_folder_chooser_get_search_entry (KABAR_FOLDER_CHOOSER (chooser)), "activate");
   g_assert_true (chosen == kabar);
-  g_assert_true (kabar_ui_test_wait_for (window_gone, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
 }
 
 /* --- creating, renaming, moving, deleting ---------------------------------------------- */
@@ -624,7 +499,7 @@ test_create_folder_from_the_context_menu (void)
   press (GTK_WIDGET (dialog), _("_Create"));
 
   wait_for_folders ("Projects/Reports", NULL);
-  g_assert_true (kabar_ui_test_wait_for (window_gone, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_NAME_DIALOG), 10000));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_NAME_DIALOG), 10000));
 
   /* From the account's row: at the top. */
   dialog = name_dialog_for ("sidebar.new-folder", G_OBJECT (account_item (DEWI)));
@@ -672,9 +547,9 @@ test_role_folders_stay (void)
   gtk_widget_activate_action (GTK_WIDGET (folder_list ()), "sidebar.delete-folder", NULL);
   gtk_widget_activate_action (GTK_WIDGET (folder_list ()), "sidebar.move-folder", NULL);
   kabar_ui_test_wait_for_frame (window);
-  g_assert_null (find_window (KABAR_TYPE_FOLDER_NAME_DIALOG));
-  g_assert_null (find_window (ADW_TYPE_MESSAGE_DIALOG));
-  g_assert_null (find_window (KABAR_TYPE_FOLDER_CHOOSER));
+  g_assert_null (kabar_ui_test_find_toplevel (KABAR_TYPE_FOLDER_NAME_DIALOG));
+  g_assert_null (kabar_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (kabar_ui_test_find_toplevel (KABAR_TYPE_FOLDER_CHOOSER));
   gtk_popover_popdown (GTK_POPOVER (menu));
 }
 
@@ -970,14 +845,8 @@ main (int   argc,
   g_test_add_func ("/folders/wrong-password-signs-in-again", test_wrong_password_signs_in_again);
   g_test_add_func ("/folders/untrusted-certificate-can-be-trusted", test_untrusted_certificate_can_be_trusted);
 
-  bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
-  kabar_test_bed_add_user (bed, BUDI, BUDI_PASSWORD);
-  kabar_test_bed_add_user (bed, SARI, SARI_PASSWORD);
   /* Postfix for the accounts' outgoing server, which they must have. */
-  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
+  bed = kabar_ui_bed_start (DEWI, DEWI_PASSWORD, BUDI, BUDI_PASSWORD, SARI, SARI_PASSWORD, NULL);
   fill_mailbox ();
   write_accounts ();
 

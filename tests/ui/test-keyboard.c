@@ -19,16 +19,12 @@
 #include <dlfcn.h>
 #include <glib/gi18n.h>
 #include <gdk/x11/gdkx.h>
-#include <gmime/gmime.h>
 
-#include "kabar-account-item.h"
 #include "kabar-application.h"
-#include "kabar-bed-account.h"
 #include "kabar-folder-list.h"
 #include "kabar-message-list.h"
 #include "kabar-reading-pane.h"
-#include "kabar-test-bed.h"
-#include "kabar-test-client.h"
+#include "kabar-ui-bed.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
 
@@ -67,106 +63,26 @@ fill_mailbox (void)
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
     {
       gint64 when = now - (gint64) samples[i].minutes_ago * 60;
-      g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (when);
-      g_autofree char *date_text = g_mime_utils_header_format_date (date);
-      char *text = g_strdup_printf ("Date: %s\r\n"
-                                    "From: Budi Santoso <budi@example.org>\r\n"
-                                    "To: Sari <" SARI ">\r\n"
-                                    "Subject: %s\r\n"
-                                    "Message-ID: <keyboard-%u@kabar.test>\r\n"
-                                    "MIME-Version: 1.0\r\n"
-                                    "Content-Type: text/plain; charset=utf-8\r\n"
-                                    "\r\n"
-                                    "Hi Sari,\r\n\r\nThis is \"%s\", read without a mouse.\r\n",
-                                    date_text, samples[i].subject, i, samples[i].subject);
-      g_autoptr(GBytes) message = g_bytes_new_take (text, strlen (text));
+      g_autofree char *body = g_strdup_printf ("Hi Sari,\r\n\r\nThis is \"%s\", read without a mouse.",
+                                               samples[i].subject);
+      g_autoptr(GBytes) message = kabar_ui_bed_message_new ("Budi Santoso <budi@example.org>", "Sari <" SARI ">",
+                                                            samples[i].subject, body, when, NULL);
 
       kabar_test_bed_add_message (bed, SARI, samples[i].folder, message, "S", when, &error);
       g_assert_no_error (error);
     }
 }
 
-static void
-write_account (void)
-{
-  g_autoptr(KabarAccount) sari = NULL;
-  g_autoptr(GError) error = NULL;
-
-  sari = kabar_bed_account_new ("Sari", SARI, KABAR_TEST_BED_HOST,
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION),
-                                kabar_test_bed_get_certificate (bed));
-  kabar_bed_account_save (sari, SARI_PASSWORD, &error);
-  g_assert_no_error (error);
-}
-
-/* How many messages of folder have the subject, by a client of our own. */
-static guint
-server_count (const char *folder,
-              const char *subject)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KabarTestClient) imap = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
-  guint count = 0;
-
-  imap = kabar_test_client_connect (KABAR_TEST_BED_HOST, kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                    KABAR_TEST_CLIENT_IMPLICIT_TLS, kabar_test_bed_get_certificate (bed), &error);
-  g_assert_no_error (error);
-  g_ptr_array_unref (kabar_test_client_imap (imap, &error, "LOGIN \"%s\" \"%s\"", SARI, SARI_PASSWORD));
-  g_assert_no_error (error);
-  g_ptr_array_unref (kabar_test_client_imap (imap, &error, "EXAMINE \"%s\"", folder));
-  g_assert_no_error (error);
-  lines = kabar_test_client_imap (imap, &error, "UID SEARCH SUBJECT \"%s\"", subject);
-  g_assert_no_error (error);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (lines, i);
-      g_auto(GStrv) words = NULL;
-
-      if (!g_str_has_prefix (line, "* SEARCH"))
-        continue;
-      words = g_strsplit (line + strlen ("* SEARCH"), " ", -1);
-      for (guint j = 0; words[j] != NULL; j++)
-        count += *words[j] != '\0';
-    }
-  kabar_test_client_close (imap, NULL);
-  return count;
-}
-
-typedef struct
-{
-  const char *folder;
-  const char *subject;
-  guint       expected;
-} ServerWait;
-
-static gboolean
-server_tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-server_matches (gpointer data)
-{
-  ServerWait *wait = data;
-
-  return server_count (wait->folder, wait->subject) == wait->expected;
-}
-
+/* How many messages of folder have the subject, once the window's change
+ * has reached the server. */
 static void
 assert_server_count (const char *folder,
                      const char *subject,
                      guint       expected)
 {
-  ServerWait wait = { folder, subject, expected };
-  guint tick = g_timeout_add (100, server_tick, NULL);
-  gboolean matched = kabar_ui_test_wait_for (server_matches, &wait, WAIT_MS);
+  g_autofree char *criteria = g_strdup_printf ("SUBJECT \"%s\"", subject);
 
-  g_source_remove (tick);
-  if (!matched)
-    g_error ("%s holds %u messages “%s”, not %u", folder, server_count (folder, subject), subject, expected);
+  kabar_ui_bed_wait_server_count (bed, SARI, folder, criteria, expected, WAIT_MS);
 }
 
 /* --- the keyboard ------------------------------------------------------------------- */
@@ -278,40 +194,15 @@ reading_pane (void)
 }
 
 static KabarFolderItem *
-find_in (GListModel *folders,
-         const char *path)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
-    {
-      g_autoptr(KabarFolderItem) folder = g_list_model_get_item (folders, i);
-      KabarFolderItem *below;
-
-      if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, path) == 0)
-        return folder;
-      below = find_in (kabar_folder_item_get_children (folder), path);
-      if (below != NULL)
-        return below;
-    }
-  return NULL;
-}
-
-static KabarFolderItem *
 folder_item (const char *path)
 {
-  GListModel *accounts = kabar_folder_list_get_accounts (folder_list ());
-  g_autoptr(KabarAccountItem) account = NULL;
-
-  if (accounts == NULL || g_list_model_get_n_items (accounts) == 0)
-    return NULL;
-  account = g_list_model_get_item (accounts, 0);
-  return find_in (kabar_account_item_get_folders (account), path);
+  return kabar_ui_test_find_folder (window, NULL, path);
 }
 
 static gboolean
 window_is_active (gpointer data)
 {
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  return window != NULL && gtk_widget_get_mapped (window) && gtk_window_is_active (GTK_WINDOW (window));
+  return gtk_window_is_active (GTK_WINDOW (window));
 }
 
 static gboolean
@@ -502,28 +393,10 @@ screenshot (const char *name)
   g_assert_cmpuint (kabar_ui_test_count_colours (texture), >, 50);
 }
 
-static gboolean
-toast_shows (gpointer data)
-{
-  return kabar_ui_test_find_label (window, data) != NULL;
-}
-
-/* The Undo button of the toast that says text. */
 static GtkWidget *
 undo_button_of (const char *text)
 {
-  GtkWidget *toast = kabar_ui_test_find_label (window, text);
-  g_autoptr(GPtrArray) buttons = NULL;
-
-  while (toast != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget") != 0)
-    toast = gtk_widget_get_parent (toast);
-  if (toast == NULL)
-    return NULL;
-  buttons = kabar_ui_test_find_widgets (toast, GTK_TYPE_BUTTON);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), _("_Undo")) == 0)
-      return g_ptr_array_index (buttons, i);
-  return NULL;
+  return kabar_ui_test_find_toast_button (window, text, _("_Undo"));
 }
 
 /* Moves the focus with F6 until it is in pane, checking that each press
@@ -566,7 +439,7 @@ test_the_whole_flow_by_keyboard (void)
 {
   g_autofree char *moved = NULL;
 
-  g_application_activate (G_APPLICATION (app));
+  window = kabar_ui_test_present_window (GTK_APPLICATION (app));
   g_assert_true (kabar_ui_test_wait_for (window_is_active, NULL, 10000));
   g_assert_true (kabar_ui_test_wait_for (folders_loaded, NULL, WAIT_MS));
   g_assert_true (kabar_ui_test_wait_for (folder_shown, (gpointer) "INBOX", WAIT_MS));
@@ -619,7 +492,7 @@ test_the_whole_flow_by_keyboard (void)
   /* Delete: to Trash, in the list, the toast and on the server. */
   press (GDK_KEY_Delete, 0);
   moved = g_strdup_printf (ngettext ("Moved %u message to %s", "Moved %u messages to %s", 1), 1, _("Trash"));
-  if (!kabar_ui_test_wait_for (toast_shows, moved, 10000))
+  if (!kabar_ui_test_wait_for_label (window, moved, 10000))
     g_error ("No toast says “%s”", moved);
   g_assert_true (kabar_ui_test_wait_for (row_gone, (gpointer) "Second by keyboard", WAIT_MS));
   assert_server_count ("Trash", "Second by keyboard", 1);
@@ -654,13 +527,9 @@ main (int   argc,
 
   g_test_add_func ("/keyboard/the-whole-flow", test_the_whole_flow_by_keyboard);
 
-  bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_add_user (bed, SARI, SARI_PASSWORD);
-  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
+  bed = kabar_ui_bed_start (SARI, SARI_PASSWORD, NULL);
   fill_mailbox ();
-  write_account ();
+  kabar_ui_bed_write_account (bed, "Sari", SARI);
 
   app = kabar_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));

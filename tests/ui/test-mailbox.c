@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmime/gmime.h>
 
 #include "kabar-account-item.h"
 #include "kabar-application.h"
@@ -22,7 +21,7 @@
 #include "kabar-folder-row.h"
 #include "kabar-message-list.h"
 #include "kabar-message-row.h"
-#include "kabar-test-bed.h"
+#include "kabar-ui-bed.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
 
@@ -63,57 +62,12 @@ static const Sample samples[] = {
   { "Sent", "Dewi Lestari <" DEWI ">", "Re: Slides for the GNOME meetup", 80, "S" },
 };
 
-/* RFC 2047 for what is not ASCII, as a mail program would write it. */
-static char *
-encode_word (const char *text)
-{
-  g_autofree char *base64 = NULL;
-
-  for (const char *p = text; *p != '\0'; p++)
-    if ((guchar) *p >= 0x80)
-      {
-        base64 = g_base64_encode ((const guchar *) text, strlen (text));
-        return g_strdup_printf ("=?UTF-8?B?%s?=", base64);
-      }
-  return g_strdup (text);
-}
-
-static char *
-encode_address (const char *address)
-{
-  const char *angle = strchr (address, '<');
-  g_autofree char *name = NULL;
-  g_autofree char *encoded = NULL;
-
-  if (angle == NULL || angle == address)
-    return g_strdup (address);
-  name = g_strstrip (g_strndup (address, angle - address));
-  encoded = encode_word (name);
-  return g_strdup_printf ("%s %s", encoded, angle);
-}
-
 static GBytes *
 make_message (const char *from,
               const char *subject,
               gint64      unix_time)
 {
-  static guint counter;
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (unix_time);
-  g_autofree char *date_text = g_mime_utils_header_format_date (date);
-  g_autofree char *from_text = encode_address (from);
-  g_autofree char *subject_text = encode_word (subject);
-  char *text = g_strdup_printf ("Date: %s\r\n"
-                                "From: %s\r\n"
-                                "To: Dewi Lestari <" DEWI ">\r\n"
-                                "Subject: %s\r\n"
-                                "Message-ID: <ui-%u-%" G_GINT64_FORMAT "@kabar.test>\r\n"
-                                "MIME-Version: 1.0\r\n"
-                                "Content-Type: text/plain; charset=utf-8\r\n"
-                                "\r\n"
-                                "Hello.\r\n",
-                                date_text, from_text, subject_text, ++counter, unix_time);
-
-  return g_bytes_new_take (text, strlen (text));
+  return kabar_ui_bed_message_new (from, "Dewi Lestari <" DEWI ">", subject, "Hello.", unix_time, NULL);
 }
 
 static void
@@ -140,9 +94,6 @@ fill_mailbox (void)
 static void
 write_accounts (void)
 {
-  GTlsCertificate *certificate = kabar_test_bed_get_certificate (bed);
-  guint16 imaps = kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS);
-  guint16 submission = kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION);
   g_autoptr(KabarAccount) dewi = NULL;
   g_autoptr(KabarAccount) budi = NULL;
   g_autoptr(GError) error = NULL;
@@ -151,8 +102,8 @@ write_accounts (void)
     {
       g_clear_object (&dewi);
       g_clear_object (&budi);
-      dewi = kabar_bed_account_new ("Dewi Lestari", DEWI, KABAR_TEST_BED_HOST, imaps, submission, certificate);
-      budi = kabar_bed_account_new ("Budi Santoso", BUDI, KABAR_TEST_BED_HOST, imaps, submission, certificate);
+      dewi = kabar_ui_bed_account_new (bed, "Dewi Lestari", DEWI);
+      budi = kabar_ui_bed_account_new (bed, "Budi Santoso", BUDI);
     }
   while (strcmp (kabar_account_get_id (dewi), kabar_account_get_id (budi)) > 0);
 
@@ -180,34 +131,7 @@ message_list (void)
 static KabarAccountItem *
 account_item (const char *address)
 {
-  GListModel *accounts = kabar_folder_list_get_accounts (folder_list ());
-
-  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr(KabarAccountItem) account = g_list_model_get_item (accounts, i);
-
-      if (g_strcmp0 (kabar_account_item_get_address (account), address) == 0)
-        return account;
-    }
-  return NULL;
-}
-
-static KabarFolderItem *
-find_in (GListModel *folders,
-         const char *path)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
-    {
-      g_autoptr(KabarFolderItem) folder = g_list_model_get_item (folders, i);
-      KabarFolderItem *below;
-
-      if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, path) == 0)
-        return folder;
-      below = find_in (kabar_folder_item_get_children (folder), path);
-      if (below != NULL)
-        return below;
-    }
-  return NULL;
+  return kabar_ui_test_find_account (window, address);
 }
 
 /* The folder as the sidebar shows it (in its tree), or NULL. */
@@ -215,9 +139,7 @@ static KabarFolderItem *
 folder_item (const char *address,
              const char *path)
 {
-  KabarAccountItem *account = account_item (address);
-
-  return account != NULL ? find_in (kabar_account_item_get_folders (account), path) : NULL;
+  return kabar_ui_test_find_folder (window, address, path);
 }
 
 static GtkWidget *
@@ -301,18 +223,10 @@ top_subject (void)
 
 /* --- waiting -------------------------------------------------------------------------- */
 
-static gboolean
-window_is_mapped (gpointer data)
-{
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  return window != NULL && gtk_widget_get_mapped (window);
-}
-
 static void
 show_window (void)
 {
-  g_application_activate (G_APPLICATION (app));
-  g_assert_true (kabar_ui_test_wait_for (window_is_mapped, NULL, 10000));
+  window = kabar_ui_test_present_window (GTK_APPLICATION (app));
   kabar_ui_test_wait_for_frame (window);
 }
 
@@ -760,12 +674,7 @@ main (int   argc,
   g_test_add_func ("/mailbox/new-mail-keeps-the-scroll-position", test_new_mail_keeps_the_scroll_position);
 
   /* Postfix too: new mail comes in as from the internet. */
-  bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
-  kabar_test_bed_add_user (bed, BUDI, BUDI_PASSWORD);
-  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
+  bed = kabar_ui_bed_start (DEWI, DEWI_PASSWORD, BUDI, BUDI_PASSWORD, NULL);
   fill_mailbox ();
   write_accounts ();
 

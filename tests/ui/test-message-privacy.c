@@ -272,21 +272,13 @@ static void
 click_button (GtkWidget  *root,
               const char *label)
 {
-  g_autoptr(GPtrArray) buttons = kabar_ui_test_find_widgets (root, GTK_TYPE_BUTTON);
+  GtkWidget *button = kabar_ui_test_find_button (root, label);
 
-  for (guint i = 0; i < buttons->len; i++)
-    {
-      GtkWidget *button = g_ptr_array_index (buttons, i);
-
-      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0)
-        {
-          g_assert_true (gtk_widget_is_drawable (button));
-          g_assert_true (gtk_widget_is_sensitive (button));
-          gtk_widget_activate (button);
-          return;
-        }
-    }
-  g_error ("No button “%s”", label);
+  if (button == NULL)
+    g_error ("No button “%s”", label);
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_widget_activate (button);
 }
 
 static const char *

@@ -15,15 +15,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmime/gmime.h>
 
 #include "kabar-application.h"
-#include "kabar-bed-account.h"
-#include "kabar-account-item.h"
 #include "kabar-folder-list.h"
 #include "kabar-message-list.h"
 #include "kabar-message-row.h"
-#include "kabar-test-bed.h"
+#include "kabar-ui-bed.h"
 #include "kabar-ui-test.h"
 
 #define DEWI          "dewi@" KABAR_TEST_BED_DOMAIN
@@ -45,38 +42,13 @@ static void
 fill_mailbox (void)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC + 60;
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (now);
-  g_autofree char *date_text = g_mime_utils_header_format_date (date);
-  g_autofree char *text = g_strdup_printf ("Date: %s\r\n"
-                                           "From: Ayu Pratiwi <ayu@example.org>\r\n"
-                                           "To: Dewi Lestari <" DEWI ">\r\n"
-                                           "Subject: " FLAGGED "\r\n"
-                                           "Message-ID: <rows-flagged@kabar.test>\r\n"
-                                           "MIME-Version: 1.0\r\n"
-                                           "Content-Type: text/plain; charset=utf-8\r\n"
-                                           "\r\n"
-                                           "Hello.\r\n",
-                                           date_text);
-  g_autoptr(GBytes) message = g_bytes_new (text, strlen (text));
+  g_autoptr(GBytes) message = kabar_ui_bed_message_new ("Ayu Pratiwi <ayu@example.org>", "Dewi Lestari <" DEWI ">",
+                                                        FLAGGED, "Hello.", now, "rows-flagged@kabar.test");
   g_autoptr(GError) error = NULL;
 
   kabar_test_bed_fill_folder (bed, DEWI, "INBOX", FILL_COUNT, &error);
   g_assert_no_error (error);
   kabar_test_bed_add_message (bed, DEWI, "INBOX", message, "F", now, &error);
-  g_assert_no_error (error);
-}
-
-static void
-write_account (void)
-{
-  g_autoptr(KabarAccount) dewi = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dewi = kabar_bed_account_new ("Dewi Lestari", DEWI, KABAR_TEST_BED_HOST,
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION),
-                                kabar_test_bed_get_certificate (bed));
-  g_assert_true (kabar_bed_account_save (dewi, DEWI_PASSWORD, &error));
   g_assert_no_error (error);
 }
 
@@ -95,29 +67,7 @@ message_list (void)
 static KabarFolderItem *
 inbox (void)
 {
-  GListModel *accounts = kabar_folder_list_get_accounts (folder_list ());
-  g_autoptr(KabarAccountItem) account = NULL;
-  GListModel *folders;
-
-  if (g_list_model_get_n_items (accounts) == 0)
-    return NULL;
-  account = g_list_model_get_item (accounts, 0);
-  folders = kabar_account_item_get_folders (account);
-  for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
-    {
-      g_autoptr(KabarFolderItem) folder = g_list_model_get_item (folders, i);
-
-      if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, "INBOX") == 0)
-        return folder;
-    }
-  return NULL;
-}
-
-static gboolean
-window_is_mapped (gpointer data)
-{
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  return window != NULL && gtk_widget_get_mapped (window);
+  return kabar_ui_test_find_folder (window, NULL, "INBOX");
 }
 
 static gboolean
@@ -139,8 +89,7 @@ message_scroller (void)
 static void
 open_inbox (void)
 {
-  g_application_activate (G_APPLICATION (app));
-  g_assert_true (kabar_ui_test_wait_for (window_is_mapped, NULL, 10000));
+  window = kabar_ui_test_present_window (GTK_APPLICATION (app));
   g_assert_true (kabar_ui_test_wait_for (inbox_synced, NULL, WAIT_MS));
   if (kabar_message_list_get_folder (message_list ()) != inbox ())
     g_assert_true (kabar_folder_list_select_folder (folder_list (), inbox ()));
@@ -414,13 +363,9 @@ main (int   argc,
   g_test_add_func ("/message-rows/drawn-rows-show-their-messages", test_drawn_rows_show_their_messages);
   g_test_add_func ("/message-rows/marks-tooltips-on-demand", test_marks_tooltips_on_demand);
 
-  bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
-  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
+  bed = kabar_ui_bed_start (DEWI, DEWI_PASSWORD, NULL);
   fill_mailbox ();
-  write_account ();
+  kabar_ui_bed_write_account (bed, "Dewi Lestari", DEWI);
 
   app = kabar_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));

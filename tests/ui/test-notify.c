@@ -14,13 +14,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmime/gmime.h>
 
-#include "kabar-account-item.h"
 #include "kabar-application.h"
 #include "kabar-bed-account.h"
 #include "kabar-folder-list.h"
-#include "kabar-test-bed.h"
+#include "kabar-ui-bed.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
 
@@ -152,30 +150,12 @@ lookup_string (GVariant   *notification,
 
 /* --- the mailbox and the application ------------------------------------------------------ */
 
-static GBytes *
-make_message (const char *from,
-              const char *subject)
-{
-  static guint counter;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *date = g_mime_utils_header_format_date (now);
-  char *text = g_strdup_printf ("Date: %s\r\n"
-                                "From: %s\r\n"
-                                "To: Dewi Lestari <" DEWI ">\r\n"
-                                "Subject: %s\r\n"
-                                "Message-ID: <notify-%u@kabar.test>\r\n"
-                                "\r\n"
-                                "Halo.\r\n",
-                                date, from, subject, ++counter);
-
-  return g_bytes_new_take (text, strlen (text));
-}
-
 static void
 deliver (const char *from,
          const char *subject)
 {
-  g_autoptr(GBytes) message = make_message (from, subject);
+  g_autoptr(GBytes) message = kabar_ui_bed_message_new (from, "Dewi Lestari <" DEWI ">", subject, "Halo.",
+                                                        g_get_real_time () / G_USEC_PER_SEC, NULL);
   g_autoptr(GError) error = NULL;
 
   kabar_test_bed_deliver (bed, "someone@example.org", DEWI, message, &error);
@@ -191,22 +171,7 @@ folder_list (void)
 static KabarFolderItem *
 folder_item (const char *path)
 {
-  GListModel *accounts = kabar_folder_list_get_accounts (folder_list ());
-
-  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr(KabarAccountItem) account = g_list_model_get_item (accounts, i);
-      GListModel *folders = kabar_account_item_get_folders (account);
-
-      for (guint j = 0; j < g_list_model_get_n_items (folders); j++)
-        {
-          g_autoptr(KabarFolderItem) folder = g_list_model_get_item (folders, j);
-
-          if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, path) == 0)
-            return folder;
-        }
-    }
-  return NULL;
+  return kabar_ui_test_find_folder (window, NULL, path);
 }
 
 static KabarMailService *
@@ -471,19 +436,12 @@ main (int   argc,
                    test_read_mail_withdraws_its_notification);
   g_test_add_func ("/notify/action-presents-the-window", test_action_presents_the_window);
 
-  bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
-  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
+  bed = kabar_ui_bed_start (DEWI, DEWI_PASSWORD, NULL);
   kabar_test_bed_fill_folder (bed, DEWI, "INBOX", 3, &error);
   g_assert_no_error (error);
   kabar_test_bed_fill_folder (bed, DEWI, "Projects", 2, &error);
   g_assert_no_error (error);
-  dewi = kabar_bed_account_new ("Dewi Lestari", DEWI, KABAR_TEST_BED_HOST,
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION),
-                                kabar_test_bed_get_certificate (bed));
+  dewi = kabar_ui_bed_account_new (bed, "Dewi Lestari", DEWI);
   g_assert_true (kabar_bed_account_save (dewi, DEWI_PASSWORD, &error));
   g_assert_no_error (error);
   account_id = g_strdup (kabar_account_get_id (dewi));
@@ -494,8 +452,7 @@ main (int   argc,
   app = kabar_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  g_assert_true (kabar_ui_test_wait_for (window_is_mapped, NULL, 10000));
+  window = kabar_ui_test_present_window (GTK_APPLICATION (app));
   /* The first sync brings the mailbox, not news. */
   wait_for_inbox (3);
   g_assert_cmpuint (added->len, ==, 0);

@@ -15,11 +15,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmime/gmime.h>
 
-#include "kabar-account-item.h"
 #include "kabar-application.h"
-#include "kabar-bed-account.h"
 #include "kabar-folder-chooser.h"
 #include "kabar-folder-list.h"
 #include "kabar-message-drag.h"
@@ -27,8 +24,7 @@
 #include "kabar-message-row.h"
 #include "kabar-reading-pane.h"
 #include "kabar-search-model.h"
-#include "kabar-test-bed.h"
-#include "kabar-test-client.h"
+#include "kabar-ui-bed.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
 
@@ -70,21 +66,11 @@ static GBytes *
 make_message (const char *subject,
               gint64      unix_time)
 {
-  static guint counter;
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (unix_time);
-  g_autofree char *date_text = g_mime_utils_header_format_date (date);
-  char *text = g_strdup_printf ("Date: %s\r\n"
-                                "From: Ayu Pratiwi <ayu@example.org>\r\n"
-                                "To: Dewi Lestari <" DEWI ">\r\n"
-                                "Subject: %s\r\n"
-                                "Message-ID: <reading-%u@kabar.test>\r\n"
-                                "MIME-Version: 1.0\r\n"
-                                "Content-Type: text/plain; charset=utf-8\r\n"
-                                "\r\n"
-                                "Halo Dewi,\r\n\r\nThe body of \"%s\": the quarterly numbers are ready.\r\n",
-                                date_text, subject, ++counter, subject);
+  g_autofree char *body = g_strdup_printf ("Halo Dewi,\r\n\r\nThe body of \"%s\": the quarterly numbers are ready.",
+                                           subject);
 
-  return g_bytes_new_take (text, strlen (text));
+  return kabar_ui_bed_message_new ("Ayu Pratiwi <ayu@example.org>", "Dewi Lestari <" DEWI ">", subject, body,
+                                   unix_time, NULL);
 }
 
 static void
@@ -103,96 +89,19 @@ fill_mailbox (void)
     }
 }
 
-static void
-write_account (void)
-{
-  g_autoptr(KabarAccount) dewi = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dewi = kabar_bed_account_new ("Dewi Lestari", DEWI, KABAR_TEST_BED_HOST,
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_SUBMISSION),
-                                kabar_test_bed_get_certificate (bed));
-  kabar_bed_account_save (dewi, DEWI_PASSWORD, &error);
-  g_assert_no_error (error);
-}
-
-/* --- what the server holds ---------------------------------------------------------- */
-
-/* How many messages of folder match an IMAP SEARCH, by a client of our own. */
-static guint
-server_count (const char *folder,
-              const char *criteria)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KabarTestClient) imap = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
-  guint count = 0;
-
-  imap = kabar_test_client_connect (KABAR_TEST_BED_HOST, kabar_test_bed_get_port (bed, KABAR_TEST_BED_PORT_IMAPS),
-                                    KABAR_TEST_CLIENT_IMPLICIT_TLS, kabar_test_bed_get_certificate (bed), &error);
-  g_assert_no_error (error);
-  g_ptr_array_unref (kabar_test_client_imap (imap, &error, "LOGIN \"%s\" \"%s\"", DEWI, DEWI_PASSWORD));
-  g_assert_no_error (error);
-  g_ptr_array_unref (kabar_test_client_imap (imap, &error, "EXAMINE \"%s\"", folder));
-  g_assert_no_error (error);
-  lines = kabar_test_client_imap (imap, &error, "UID SEARCH %s", criteria);
-  g_assert_no_error (error);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (lines, i);
-      g_auto(GStrv) words = NULL;
-
-      if (!g_str_has_prefix (line, "* SEARCH"))
-        continue;
-      words = g_strsplit (line + strlen ("* SEARCH"), " ", -1);
-      for (guint j = 0; words[j] != NULL; j++)
-        count += *words[j] != '\0';
-    }
-  g_assert_true (g_str_has_suffix (g_ptr_array_index (lines, lines->len - 1), "OK Search completed.") ||
-                 strstr (g_ptr_array_index (lines, lines->len - 1), " OK ") != NULL);
-  kabar_test_client_close (imap, NULL);
-  return count;
-}
-
-typedef struct
-{
-  const char *folder;
-  char       *criteria;
-  guint       expected;
-} ServerWait;
-
-static gboolean
-server_tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-server_matches (gpointer data)
-{
-  ServerWait *wait = data;
-
-  return server_count (wait->folder, wait->criteria) == wait->expected;
-}
-
-/* The replay reaches the server in its own time: look again and again
- * (a tick keeps the loop turning while nothing else happens). */
+/* How many messages of folder with the subject (any, when NULL) match
+ * flags, once the replay has reached the server. */
 static void
 assert_server_count (const char *folder,
                      const char *subject,
                      const char *flags,
                      guint       expected)
 {
-  ServerWait wait = { folder, g_strdup_printf ("SUBJECT \"%s\"%s%s", subject, *flags ? " " : "", flags), expected };
-  guint tick = g_timeout_add (100, server_tick, NULL);
-  gboolean matched = kabar_ui_test_wait_for (server_matches, &wait, WAIT_MS);
+  g_autofree char *criteria = subject != NULL
+                              ? g_strdup_printf ("SUBJECT \"%s\"%s%s", subject, *flags ? " " : "", flags)
+                              : g_strdup (*flags ? flags : "ALL");
 
-  g_source_remove (tick);
-  if (!matched)
-    g_error ("%s: %u messages match %s, not %u", folder, server_count (folder, wait.criteria), wait.criteria,
-             expected);
-  g_free (wait.criteria);
+  kabar_ui_bed_wait_server_count (bed, DEWI, folder, criteria, expected, WAIT_MS);
 }
 
 /* --- what the user sees -------------------------------------------------------------- */
@@ -224,41 +133,9 @@ list_selection (void)
 }
 
 static KabarFolderItem *
-find_in (GListModel *folders,
-         const char *path)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
-    {
-      g_autoptr(KabarFolderItem) folder = g_list_model_get_item (folders, i);
-      KabarFolderItem *below;
-
-      if (g_strcmp0 (kabar_folder_item_get_folder (folder)->path, path) == 0)
-        return folder;
-      below = find_in (kabar_folder_item_get_children (folder), path);
-      if (below != NULL)
-        return below;
-    }
-  return NULL;
-}
-
-static KabarAccountItem *
-dewi_account (void)
-{
-  GListModel *accounts = kabar_folder_list_get_accounts (folder_list ());
-  g_autoptr(KabarAccountItem) account = NULL;
-
-  if (accounts == NULL || g_list_model_get_n_items (accounts) == 0)
-    return NULL;
-  account = g_list_model_get_item (accounts, 0);
-  return account;
-}
-
-static KabarFolderItem *
 folder_item (const char *path)
 {
-  KabarAccountItem *account = dewi_account ();
-
-  return account != NULL ? find_in (kabar_account_item_get_folders (account), path) : NULL;
+  return kabar_ui_test_find_folder (window, NULL, path);
 }
 
 /* The row's position in the list, or -1 while it is not read yet. */
@@ -293,13 +170,6 @@ row_gone (gpointer data)
 }
 
 static gboolean
-window_is_mapped (gpointer data)
-{
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  return window != NULL && gtk_widget_get_mapped (window);
-}
-
-static gboolean
 folders_loaded (gpointer data)
 {
   return folder_item ("INBOX") != NULL && folder_item ("Projects") != NULL && folder_item ("Archive") != NULL &&
@@ -309,8 +179,7 @@ folders_loaded (gpointer data)
 static void
 show_window (void)
 {
-  g_application_activate (G_APPLICATION (app));
-  g_assert_true (kabar_ui_test_wait_for (window_is_mapped, NULL, 10000));
+  window = kabar_ui_test_present_window (GTK_APPLICATION (app));
   g_assert_true (kabar_ui_test_wait_for (folders_loaded, NULL, WAIT_MS));
   kabar_ui_test_wait_for_frame (window);
 }
@@ -373,66 +242,17 @@ action_enabled (const char *name)
   return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
 }
 
-/* A toast saying text, on screen. */
-static gboolean
-toast_shows (gpointer data)
-{
-  return kabar_ui_test_find_label (window, data) != NULL;
-}
-
 static void
 assert_toast (const char *text)
 {
-  if (!kabar_ui_test_wait_for (toast_shows, (gpointer) text, 10000))
+  if (!kabar_ui_test_wait_for_label (window, text, 10000))
     g_error ("No toast says “%s”", text);
 }
 
-/* The Undo button of the toast that says text (others may still be
- * sliding away). */
 static GtkWidget *
 undo_button_of (const char *text)
 {
-  GtkWidget *toast = kabar_ui_test_find_label (window, text);
-  g_autoptr(GPtrArray) buttons = NULL;
-
-  while (toast != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget") != 0)
-    toast = gtk_widget_get_parent (toast);
-  if (toast == NULL)
-    return NULL;
-  buttons = kabar_ui_test_find_widgets (toast, GTK_TYPE_BUTTON);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), _("_Undo")) == 0)
-      return g_ptr_array_index (buttons, i);
-  return NULL;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
-        return toplevel;
-    }
-  return NULL;
-}
-
-static gboolean
-toplevel_shown (gpointer data)
-{
-  GtkWindow *toplevel = find_toplevel (GPOINTER_TO_SIZE (data));
-
-  return toplevel != NULL && gtk_widget_get_mapped (GTK_WIDGET (toplevel));
-}
-
-static gboolean
-toplevel_gone (gpointer data)
-{
-  return find_toplevel (GPOINTER_TO_SIZE (data)) == NULL;
+  return kabar_ui_test_find_toast_button (window, text, _("_Undo"));
 }
 
 static gboolean
@@ -588,7 +408,7 @@ test_flag_and_mark_unread (void)
 static gboolean
 chooser_picks (gpointer data)
 {
-  KabarFolderChooser *chooser = KABAR_FOLDER_CHOOSER (find_toplevel (KABAR_TYPE_FOLDER_CHOOSER));
+  KabarFolderChooser *chooser = KABAR_FOLDER_CHOOSER (kabar_ui_test_find_toplevel (KABAR_TYPE_FOLDER_CHOOSER));
   KabarFolderItem *selected = chooser != NULL ? kabar_folder_chooser_get_selected (chooser) : NULL;
 
   return selected != NULL && g_strcmp0 (kabar_folder_item_get_folder (selected)->path, data) == 0;
@@ -604,15 +424,15 @@ test_move_by_the_chooser (void)
   open_folder ("INBOX");
   open_message ("Move me by the chooser");
   activate ("win.move-to");
-  g_assert_true (kabar_ui_test_wait_for (toplevel_shown, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
-  chooser = KABAR_FOLDER_CHOOSER (find_toplevel (KABAR_TYPE_FOLDER_CHOOSER));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_shown, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
+  chooser = KABAR_FOLDER_CHOOSER (kabar_ui_test_find_toplevel (KABAR_TYPE_FOLDER_CHOOSER));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (chooser)) == GTK_WINDOW (window));
 
   /* Typed, then Enter. */
   gtk_editable_set_text (kabar_folder_chooser_get_search_entry (chooser), "Proj");
   g_assert_true (kabar_ui_test_wait_for (chooser_picks, (gpointer) "Projects", 10000));
   g_signal_emit_by_name (kabar_folder_chooser_get_search_entry (chooser), "activate");
-  g_assert_true (kabar_ui_test_wait_for (toplevel_gone, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_CHOOSER), 10000));
 
   moved = g_strdup_printf (ngettext ("Moved %u message to %s", "Moved %u messages to %s", 1), 1, "Projects");
   assert_toast (moved);
@@ -660,8 +480,8 @@ test_delete_for_good_from_trash (void)
   open_folder ("Trash");
   open_message ("Old news in the trash");
   activate ("win.delete");
-  g_assert_true (kabar_ui_test_wait_for (toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10000));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10000));
+  dialog = ADW_MESSAGE_DIALOG (kabar_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   heading = g_strdup_printf (ngettext ("Delete %u Message for Good?", "Delete %u Messages for Good?", 1), 1);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
   /* Nothing is gone while the user decides. */
@@ -678,7 +498,7 @@ test_delete_for_good_from_trash (void)
     g_assert_nonnull (delete);
     g_signal_emit_by_name (delete, "clicked");
   }
-  g_assert_true (kabar_ui_test_wait_for (toplevel_gone, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10000));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10000));
   deleted = g_strdup_printf (ngettext ("Deleted %u message for good", "Deleted %u messages for good", 1), 1);
   assert_toast (deleted);
   g_assert_true (kabar_ui_test_wait_for (row_gone, (gpointer) "Old news in the trash", WAIT_MS));
@@ -882,7 +702,7 @@ test_keyboard_shortcuts (void)
   g_assert_true (kabar_ui_test_wait_for (pane_shows, (gpointer) "several", 5000));
   activate ("win.mark-read");
   assert_server_count ("INBOX", "Flag this one", "SEEN", 1);
-  assert_server_count ("INBOX", "ALL", "UNSEEN", 0);
+  assert_server_count ("INBOX", NULL, "UNSEEN", 0);
 
   /* The list's menu: oldest first, then back. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "message-sort", g_variant_new_string ("date-oldest"));
@@ -902,25 +722,13 @@ make_thread_message (const char *subject,
                      const char *in_reply_to,
                      gint64      unix_time)
 {
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (unix_time);
-  g_autofree char *date_text = g_mime_utils_header_format_date (date);
   g_autofree char *reply = in_reply_to != NULL ? g_strdup_printf ("In-Reply-To: <%s>\r\n"
                                                                   "References: <%s>\r\n",
                                                                   in_reply_to, in_reply_to)
-                                                : g_strdup ("");
-  char *text = g_strdup_printf ("Date: %s\r\n"
-                                "From: Ayu Pratiwi <ayu@example.org>\r\n"
-                                "To: Dewi Lestari <" DEWI ">\r\n"
-                                "Subject: %s\r\n"
-                                "Message-ID: <%s>\r\n"
-                                "%s"
-                                "MIME-Version: 1.0\r\n"
-                                "Content-Type: text/plain; charset=utf-8\r\n"
-                                "\r\n"
-                                "Makan siang Jumat?\r\n",
-                                date_text, subject, message_id, reply);
+                                                : NULL;
 
-  return g_bytes_new_take (text, strlen (text));
+  return kabar_ui_bed_message_new_with_headers ("Ayu Pratiwi <ayu@example.org>", "Dewi Lestari <" DEWI ">",
+                                                subject, "Makan siang Jumat?", unix_time, message_id, reply);
 }
 
 /* The reading pane lists a conversation of n messages, shown. */
@@ -1048,13 +856,9 @@ main (int   argc,
   g_test_add_func ("/reading/search-and-open-a-result", test_search_and_open_a_result);
   g_test_add_func ("/reading/opening-a-conversation-reads-it-all", test_opening_a_conversation_reads_it_all);
 
-  bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_add_user (bed, DEWI, DEWI_PASSWORD);
-  kabar_test_bed_start (bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
+  bed = kabar_ui_bed_start (DEWI, DEWI_PASSWORD, NULL);
   fill_mailbox ();
-  write_account ();
+  kabar_ui_bed_write_account (bed, "Dewi Lestari", DEWI);
 
   app = kabar_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));

@@ -16,27 +16,18 @@
 #include <string.h>
 
 #include "kabar-search-model.h"
-#include "kabar-secrets.h"
-#include "kabar-test-bed.h"
+#include "kabar-service-test.h"
+#include "kabar-sync-test-support.h"
+#include "kabar-test-wait.h"
 
 #define PASSWORD     "Sandi-123"
 #define WAIT_SECONDS 60
 #define DAY          (24 * 60 * 60)
 
-static KabarTestBed *shared_bed;
-
 static KabarTestBed *
 get_bed (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (shared_bed != NULL)
-    return shared_bed;
-  shared_bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT, &error);
-  g_assert_no_error (error);
-  return shared_bed;
+  return kabar_service_test_get_bed (KABAR_TEST_BED_DOVECOT, NULL);
 }
 
 typedef struct
@@ -52,77 +43,17 @@ typedef struct
 } Fixture;
 
 static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return g_steal_pointer (slot);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   static guint counter;
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   fixture->user = g_strdup_printf ("finder%u@%s", ++counter, KABAR_TEST_BED_DOMAIN);
-  kabar_test_bed_add_user (get_bed (), fixture->user, PASSWORD);
-  fixture->account = kabar_account_new ();
-  kabar_account_set_display_name (fixture->account, "Dewi");
-  kabar_account_set_address (fixture->account, fixture->user);
-  kabar_account_set_incoming_kind (fixture->account, KABAR_INCOMING_IMAP);
-  kabar_account_set_server (fixture->account, KABAR_SERVER_INCOMING, KABAR_TEST_BED_HOST,
-                            kabar_test_bed_get_port (get_bed (), KABAR_TEST_BED_PORT_IMAPS),
-                            KABAR_SECURITY_IMPLICIT_TLS, fixture->user);
-  kabar_account_set_pinned_certificate (fixture->account, KABAR_SERVER_INCOMING,
-                                        kabar_test_bed_get_certificate (get_bed ()));
-  kabar_secrets_store_async (kabar_account_get_id (fixture->account), KABAR_SECRET_IMAP, "Kabar test",
-                             PASSWORD, NULL, on_done, &slot);
-  result = wait_result (&slot);
-  kabar_secrets_store_finish (result, &error);
-  g_assert_no_error (error);
-  fixture->directory = g_dir_make_tmp ("kabar-search-model-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->directory, "store.db", NULL);
-  fixture->service = kabar_mail_service_new (fixture->account, path);
+  fixture->account = kabar_service_test_add_account (get_bed (), "Dewi", fixture->user, PASSWORD);
+  fixture->directory = kabar_sync_test_make_directory ("kabar-search-model-XXXXXX");
+  fixture->service = kabar_service_test_new_service (fixture->account, fixture->directory);
   fixture->changes = g_string_new (NULL);
   fixture->searching = g_string_new (NULL);
-}
-
-static void
-remove_tree (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (directory);
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
 }
 
 static void
@@ -130,11 +61,9 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->model);
-  kabar_mail_service_stop (fixture->service);
-  g_clear_object (&fixture->service);
-  spin (50);
+  kabar_service_test_stop_service (&fixture->service);
   g_clear_object (&fixture->account);
-  remove_tree (fixture->directory);
+  kabar_service_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
   g_string_free (fixture->changes, TRUE);
@@ -185,37 +114,12 @@ add_mail (Fixture    *fixture,
   g_assert_no_error (error);
 }
 
-static KabarStoreFolder *
-find_folder (Fixture    *fixture,
-             const char *path)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) folders = NULL;
-
-  if (kabar_mail_service_get_store (fixture->service) == NULL)
-    return NULL;
-  kabar_mail_service_list_folders_async (fixture->service, NULL, on_done, &slot);
-  result = wait_result (&slot);
-  folders = kabar_mail_service_list_folders_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < folders->len; i++)
-    {
-      KabarStoreFolder *folder = g_ptr_array_index (folders, i);
-
-      if (g_strcmp0 (folder->path, path) == 0)
-        return kabar_store_folder_copy (folder);
-    }
-  return NULL;
-}
-
 static gboolean
 is_synced (Fixture       *fixture,
            gconstpointer  data)
 {
   const struct { const char *path; guint count; } *want = data;
-  g_autoptr(KabarStoreFolder) folder = find_folder (fixture, want->path);
+  g_autoptr(KabarStoreFolder) folder = kabar_service_test_find_folder (fixture->service, want->path);
 
   return folder != NULL && folder->total_count == want->count && folder->sync.uidnext > 0
          && kabar_mail_service_get_status (fixture->service) == KABAR_MAIL_SERVICE_STATUS_ONLINE;
@@ -231,7 +135,7 @@ start_and_sync (Fixture    *fixture,
 
   kabar_mail_service_start (fixture->service);
   wait_until (fixture, is_synced, &want, "the sync");
-  folder = find_folder (fixture, path);
+  folder = kabar_service_test_find_folder (fixture->service, path);
   return folder->id;
 }
 
@@ -351,7 +255,7 @@ test_index_results_then_server_additions (Fixture       *fixture,
   g_assert_cmpstr (fixture->searching->str, ==, "0");
   g_assert_cmpuint (kabar_search_model_get_n_results (fixture->model), ==, 4);
   /* Its own search changes nothing in the folder: no search again. */
-  spin (1500);
+  kabar_test_spin (1500);
   g_assert_cmpstr (fixture->searching->str, ==, "0");
 
   /* Every folder: the index only. */
@@ -432,16 +336,6 @@ test_results_are_capped (Fixture       *fixture,
   }
 }
 
-static void
-finish_change (Fixture      *fixture,
-               GAsyncResult *result)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kabar_mail_service_change_finish (fixture->service, result, &error));
-  g_assert_no_error (error);
-}
-
 static gboolean
 item_is_read (Fixture       *fixture,
               gconstpointer  data)
@@ -493,7 +387,7 @@ test_results_follow_the_folder (Fixture       *fixture,
     g_assert_no_error (error);
   }
   inbox = start_and_sync (fixture, "INBOX", 4);
-  archive = find_folder (fixture, "Archive");
+  archive = kabar_service_test_find_folder (fixture->service, "Archive");
   g_assert_nonnull (archive);
   wait_until (fixture, index_finds, "sepeda", "the index");
 
@@ -509,9 +403,9 @@ test_results_follow_the_folder (Fixture       *fixture,
   g_string_truncate (fixture->changes, 0);
   uid = kabar_message_item_get_summary (item)->uid;
   kabar_mail_service_set_flags_async (fixture->service, inbox, &uid, 1, KABAR_MESSAGE_FLAG_SEEN, 0, NULL,
-                                      on_done, &slot);
-  result = wait_result (&slot);
-  finish_change (fixture, result);
+                                      kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  kabar_service_test_finish_change (fixture->service, result);
   wait_until (fixture, item_is_read, item, "the item to show it read");
   g_assert_cmpuint (notified, >, 0);
   after = g_list_model_get_item (G_LIST_MODEL (fixture->model), 0);
@@ -521,9 +415,9 @@ test_results_follow_the_folder (Fixture       *fixture,
 
   /* Moved away: it leaves the results. */
   uid = kabar_message_item_get_summary (after)->uid;
-  kabar_mail_service_move_async (fixture->service, inbox, &uid, 1, archive->id, NULL, on_done, &slot);
-  moved = wait_result (&slot);
-  finish_change (fixture, moved);
+  kabar_mail_service_move_async (fixture->service, inbox, &uid, 1, archive->id, NULL, kabar_test_wait_done, &slot);
+  moved = kabar_test_wait (&slot);
+  kabar_service_test_finish_change (fixture->service, moved);
   wait_until (fixture, lists_two, NULL, "the moved message to leave");
   ASSERT_LISTED (fixture, "Sepeda lama,Bengkel");
 }
@@ -545,8 +439,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  if (shared_bed != NULL)
-    kabar_test_bed_stop (shared_bed);
-  g_clear_object (&shared_bed);
+  kabar_service_test_stop_bed ();
   return status;
 }

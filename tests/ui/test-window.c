@@ -96,13 +96,14 @@ test_window_without_account_shows_status_page (Fixture       *fixture,
 }
 
 static void
-test_window_primary_menu_offers_shortcuts_and_about (Fixture       *fixture,
-                                                     gconstpointer  data)
+test_window_primary_menu_offers_preferences_shortcuts_and_about (Fixture       *fixture,
+                                                                 gconstpointer  data)
 {
   GtkWidget *button = kabar_ui_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON);
   GMenuModel *menu;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_drawable (button));
@@ -111,11 +112,13 @@ test_window_primary_menu_offers_shortcuts_and_about (Fixture       *fixture,
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   g_assert_nonnull (menu);
   menu = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
-  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
   g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s", &first);
   g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_ACTION, "s", &second);
-  g_assert_cmpstr (first, ==, "win.show-help-overlay");
-  g_assert_cmpstr (second, ==, "app.about");
+  g_menu_model_get_item_attribute (menu, 2, G_MENU_ATTRIBUTE_ACTION, "s", &third);
+  g_assert_cmpstr (first, ==, "app.preferences");
+  g_assert_cmpstr (second, ==, "win.show-help-overlay");
+  g_assert_cmpstr (third, ==, "app.about");
   g_object_unref (menu);
 }
 
@@ -158,10 +161,15 @@ test_window_shortcuts_window_opens (Fixture       *fixture,
                                     gconstpointer  data)
 {
   WindowOfType wanted = { fixture->app, GTK_TYPE_SHORTCUTS_WINDOW };
+  GtkWidget *shortcuts;
 
   /* GtkApplication adds this action only when it found gtk/help-overlay.ui. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay", NULL));
   g_assert_true (kabar_ui_test_wait_for (window_of_type_is_shown, &wanted, 5000));
+  /* Every group fits, none cut, in each language. */
+  shortcuts = GTK_WIDGET (kabar_ui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  kabar_ui_test_wait_for_frame (shortcuts);
+  g_object_unref (kabar_ui_test_screenshot (shortcuts, "shortcuts"));
 }
 
 static void
@@ -195,7 +203,7 @@ main (int   argc,
   g_test_add ("/window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("without-account-shows-status-page", test_window_without_account_shows_status_page);
-  ADD ("primary-menu-offers-shortcuts-and-about", test_window_primary_menu_offers_shortcuts_and_about);
+  ADD ("primary-menu-offers-preferences-shortcuts-and-about", test_window_primary_menu_offers_preferences_shortcuts_and_about);
   ADD ("about-opens-about-window", test_window_about_opens_about_window);
   ADD ("shortcuts-window-opens", test_window_shortcuts_window_opens);
   ADD ("ctrl-q-quits", test_window_ctrl_q_quits);

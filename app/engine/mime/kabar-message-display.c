@@ -478,11 +478,32 @@ append_header_row (GString    *html,
   g_string_append (html, "</td></tr>");
 }
 
-static char *
-addresses_text (InternetAddressList *list)
+/* Kabar's options with the fallback charsets for the reader's language. */
+static GMimeParserOptions *
+make_parser_options (const char * const *fallbacks)
 {
-  return list != NULL && internet_address_list_length (list) > 0
-         ? internet_address_list_to_string (list, NULL, FALSE) : NULL;
+  GMimeParserOptions *shared = kabar_mime_get_parser_options ();
+  GMimeParserOptions *options = g_mime_parser_options_clone (shared);
+  g_autoptr(GPtrArray) charsets = g_ptr_array_new ();
+
+  g_ptr_array_add (charsets, (gpointer) "UTF-8");
+  for (guint i = 0; fallbacks[i] != NULL; i++)
+    g_ptr_array_add (charsets, (gpointer) fallbacks[i]);
+  g_ptr_array_add (charsets, NULL);
+  g_mime_parser_options_set_fallback_charsets (options, (const char **) charsets->pdata);
+  return options;
+}
+
+static char *
+dup_addresses_text (GMimeMessage       *message,
+                    GMimeAddressType    type,
+                    GMimeParserOptions *options)
+{
+  InternetAddressList *list = kabar_mime_dup_addresses (message, type, options);
+  char *text = internet_address_list_length (list) > 0 ? internet_address_list_to_string (list, NULL, FALSE) : NULL;
+
+  g_object_unref (list);
+  return text;
 }
 
 static void
@@ -491,9 +512,11 @@ show_nested_message (KabarMessageDisplay *self,
                      guint                depth)
 {
   GString *html = g_string_new ("<div class=\"kabar-nested-message\"><table class=\"kabar-nested-headers\">");
-  g_autofree char *from = addresses_text (g_mime_message_get_from (message));
-  g_autofree char *to = addresses_text (g_mime_message_get_to (message));
-  g_autofree char *cc = addresses_text (g_mime_message_get_cc (message));
+  GMimeParserOptions *options = make_parser_options (self->fallbacks);
+  g_autofree char *from = dup_addresses_text (message, GMIME_ADDRESS_TYPE_FROM, options);
+  g_autofree char *to = dup_addresses_text (message, GMIME_ADDRESS_TYPE_TO, options);
+  g_autofree char *cc = dup_addresses_text (message, GMIME_ADDRESS_TYPE_CC, options);
+  g_autofree char *subject = kabar_mime_dup_subject (message, options);
   GDateTime *date = g_mime_message_get_date (message);
   g_autofree char *date_text = date != NULL ? g_date_time_format (date, "%Y-%m-%d %H:%M %z") : NULL;
 
@@ -503,7 +526,8 @@ show_nested_message (KabarMessageDisplay *self,
   append_header_row (html, C_("message header", "To"), to);
   append_header_row (html, C_("message header", "Cc"), cc);
   append_header_row (html, C_("message header", "Date"), date_text);
-  append_header_row (html, C_("message header", "Subject"), g_mime_message_get_subject (message));
+  append_header_row (html, C_("message header", "Subject"), subject);
+  g_mime_parser_options_free (options);
   g_string_append (html, "</table>");
   add_trusted (self, html);
   g_string_free (html, TRUE);
@@ -953,36 +977,32 @@ read_addresses (GPtrArray           *into,
 static void
 read_header (KabarMessageDisplay *self)
 {
-  const char *subject = g_mime_message_get_subject (self->message);
+  GMimeParserOptions *options = make_parser_options (self->fallbacks);
+  g_autofree char *subject = kabar_mime_dup_subject (self->message, options);
   GDateTime *date = g_mime_message_get_date (self->message);
+  static const struct { KabarDisplayField field; GMimeAddressType type; } lists[] = {
+    { KABAR_DISPLAY_FROM, GMIME_ADDRESS_TYPE_FROM },
+    { KABAR_DISPLAY_TO, GMIME_ADDRESS_TYPE_TO },
+    { KABAR_DISPLAY_CC, GMIME_ADDRESS_TYPE_CC },
+    { KABAR_DISPLAY_REPLY_TO, GMIME_ADDRESS_TYPE_REPLY_TO },
+  };
 
   g_free (self->subject);
-  self->subject = g_utf8_make_valid (subject != NULL ? subject : "", -1);
+  self->subject = g_strdup (subject != NULL ? subject : "");
   /* One line, for the window's title. */
   g_strdelimit (self->subject, "\r\n\t", ' ');
   self->date = date != NULL ? g_date_time_ref (date) : NULL;
-  read_addresses (self->addresses[KABAR_DISPLAY_FROM], g_mime_message_get_from (self->message), 0);
-  read_addresses (self->addresses[KABAR_DISPLAY_TO], g_mime_message_get_to (self->message), 0);
-  read_addresses (self->addresses[KABAR_DISPLAY_CC], g_mime_message_get_cc (self->message), 0);
-  read_addresses (self->addresses[KABAR_DISPLAY_REPLY_TO], g_mime_message_get_reply_to (self->message), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      InternetAddressList *list = kabar_mime_dup_addresses (self->message, lists[i].type, options);
+
+      read_addresses (self->addresses[lists[i].field], list, 0);
+      g_object_unref (list);
+    }
+  g_mime_parser_options_free (options);
 }
 
 /* --- building -------------------------------------------------------------------------- */
-
-static GMimeParserOptions *
-make_parser_options (const char * const *fallbacks)
-{
-  GMimeParserOptions *shared = kabar_mime_get_parser_options ();
-  GMimeParserOptions *options = g_mime_parser_options_clone (shared);
-  g_autoptr(GPtrArray) charsets = g_ptr_array_new ();
-
-  g_ptr_array_add (charsets, (gpointer) "UTF-8");
-  for (guint i = 0; fallbacks[i] != NULL; i++)
-    g_ptr_array_add (charsets, (gpointer) fallbacks[i]);
-  g_ptr_array_add (charsets, NULL);
-  g_mime_parser_options_set_fallback_charsets (options, (const char **) charsets->pdata);
-  return options;
-}
 
 /* Lone CRs (old Macs' line ends, or some lines of a message pieced
  * together) as LF, since GMime only ends lines at LF. Binary parts could

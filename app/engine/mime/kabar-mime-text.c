@@ -493,11 +493,17 @@ walk_message (Extract      *extract,
               GMimeMessage *message,
               guint         depth)
 {
-  g_autoptr(GString) line = g_string_new (g_mime_message_get_subject (message));
+  static const GMimeAddressType types[] = { GMIME_ADDRESS_TYPE_FROM, GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC };
+  g_autofree char *subject = kabar_mime_dup_subject (message, NULL);
+  g_autoptr(GString) line = g_string_new (subject);
 
-  append_addresses (line, g_mime_message_get_from (message));
-  append_addresses (line, g_mime_message_get_addresses (message, GMIME_ADDRESS_TYPE_TO));
-  append_addresses (line, g_mime_message_get_addresses (message, GMIME_ADDRESS_TYPE_CC));
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      InternetAddressList *list = kabar_mime_dup_addresses (message, types[i], NULL);
+
+      append_addresses (line, list);
+      g_object_unref (list);
+    }
   if (g_utf8_validate (line->str, (gssize) line->len, NULL))
     append_text (extract, line->str, line->len);
   walk (extract, g_mime_message_get_mime_part (message), depth + 1);

@@ -22,4 +22,30 @@ G_BEGIN_DECLS
  * (a superset of ISO-8859-1). Shared and never changed: do not modify. */
 GMimeParserOptions *kabar_mime_get_parser_options (void);
 
+/* Read header text, not GMime's decoders: GMime 3.2 decodes adjacent
+ * encoded words of one charset as one base64 stream and stops at the
+ * first word's padding, losing the rest of any long subject or name
+ * (GMime's own encoder writes such words). */
+
+/* An unstructured header's raw value (a Subject) as UTF-8: folding
+ * undone, each encoded word decoded, the blanks between adjacent ones
+ * dropped, and the ends trimmed. Malformed words are left as they stand. */
+char                *kabar_mime_decode_header_text (const char          *raw);
+
+/* An address list's raw value, parsed with GMime after each run of
+ * adjacent encoded words is made one word GMime reads whole. Never NULL.
+ * Here and below, options are those the message was parsed with, for
+ * 8-bit text outside encoded words; NULL for Kabar's. */
+InternetAddressList *kabar_mime_parse_addresses    (const char          *raw,
+                                                    GMimeParserOptions  *options);
+
+/* The message's Subject read from its raw header as above, NULL when it
+ * has none; and the addresses of every header of the given type in one
+ * new list, empty when it has none. */
+char                *kabar_mime_dup_subject        (GMimeMessage        *message,
+                                                    GMimeParserOptions  *options);
+InternetAddressList *kabar_mime_dup_addresses      (GMimeMessage        *message,
+                                                    GMimeAddressType     type,
+                                                    GMimeParserOptions  *options);
+
 G_END_DECLS

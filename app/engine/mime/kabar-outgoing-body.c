@@ -143,7 +143,10 @@ encode_file (GMimePart  *part,
 
   if (g_ascii_strncasecmp (content_type, "message/", 8) == 0)
     {
+      /* GMime says DEFAULT for data that is 7-bit already. */
       encoding = g_mime_part_get_best_content_encoding (part, GMIME_ENCODING_CONSTRAINT_7BIT);
+      if (encoding == GMIME_CONTENT_ENCODING_DEFAULT)
+        encoding = GMIME_CONTENT_ENCODING_7BIT;
       if (encoding != GMIME_CONTENT_ENCODING_7BIT)
         encoding = GMIME_CONTENT_ENCODING_BASE64;
     }

@@ -47,7 +47,7 @@ read_addresses (KabarOutgoingMessage *self,
     { KABAR_OUTGOING_BCC, GMIME_ADDRESS_TYPE_BCC },
     { KABAR_OUTGOING_REPLY_TO, GMIME_ADDRESS_TYPE_REPLY_TO },
   };
-  InternetAddressList *from = g_mime_message_get_from (message);
+  InternetAddressList *from = kabar_mime_dup_addresses (message, GMIME_ADDRESS_TYPE_FROM, NULL);
 
   for (int i = 0; i < internet_address_list_length (from); i++)
     {
@@ -60,9 +60,14 @@ read_addresses (KabarOutgoingMessage *self,
           break;
         }
     }
+  g_object_unref (from);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    internet_address_list_append (kabar_outgoing_message_get_addresses (self, fields[i].field),
-                                  g_mime_message_get_addresses (message, fields[i].type));
+    {
+      InternetAddressList *list = kabar_mime_dup_addresses (message, fields[i].type, NULL);
+
+      internet_address_list_append (kabar_outgoing_message_get_addresses (self, fields[i].field), list);
+      g_object_unref (list);
+    }
 }
 
 /* --- parts -------------------------------------------------------------------------------- */
@@ -169,6 +174,7 @@ kabar_outgoing_message_new_from_bytes (GBytes  *raw,
 {
   GMimeMessage *message;
   Reopen reopen = { NULL, FALSE, FALSE };
+  g_autofree char *subject = NULL;
 
   g_return_val_if_fail (raw != NULL, NULL);
 
@@ -182,7 +188,8 @@ kabar_outgoing_message_new_from_bytes (GBytes  *raw,
     }
   reopen.self = kabar_outgoing_message_new ();
   read_addresses (reopen.self, message);
-  kabar_outgoing_message_set_subject (reopen.self, g_mime_message_get_subject (message));
+  subject = kabar_mime_dup_subject (message, NULL);
+  kabar_outgoing_message_set_subject (reopen.self, subject);
   kabar_outgoing_message_set_message_id (reopen.self, g_mime_message_get_message_id (message));
   kabar_outgoing_message_set_threading (reopen.self,
                                         g_mime_object_get_header (GMIME_OBJECT (message), "In-Reply-To"),

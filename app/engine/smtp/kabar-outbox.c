@@ -596,8 +596,10 @@ send_message (KabarOutbox *self,
   run_hook (self, KABAR_OUTBOX_STAGE_DATA_WRITTEN, id);
   if (!kabar_store_outbox_mark_sending (self->store, id, &error))
     {
-      /* Without SENDING on disk the "." must not go: a connection closed
-       * before it sends nothing. */
+      /* Without SENDING on disk (the disk failed, or the user took the
+       * message back: it is gone) the "." must not go: a connection closed
+       * before it sends nothing. RSET cannot end it: after DATA's 354
+       * every line is the message's, RSET too, until the ".". */
       g_clear_object (&self->client);
       report_store_error (self, id, error);
       return;

@@ -109,11 +109,18 @@ fill_summary (KabarMessageSummary *summary,
   GMimeObject *object = GMIME_OBJECT (message);
   GDateTime *date = g_mime_message_get_date (message);
 
-  summary->subject = g_strdup (g_mime_message_get_subject (message));
+  InternetAddressList *from = kabar_mime_dup_addresses (message, GMIME_ADDRESS_TYPE_FROM, NULL);
+  InternetAddressList *to = kabar_mime_dup_addresses (message, GMIME_ADDRESS_TYPE_TO, NULL);
+  InternetAddressList *cc = kabar_mime_dup_addresses (message, GMIME_ADDRESS_TYPE_CC, NULL);
+
+  summary->subject = kabar_mime_dup_subject (message, NULL);
   summary->date = date != NULL ? g_date_time_to_unix (date) : 0;
-  fill_from (summary, g_mime_message_get_from (message));
-  summary->to = format_addresses (g_mime_message_get_to (message));
-  summary->cc = format_addresses (g_mime_message_get_cc (message));
+  fill_from (summary, from);
+  summary->to = format_addresses (to);
+  summary->cc = format_addresses (cc);
+  g_object_unref (from);
+  g_object_unref (to);
+  g_object_unref (cc);
   summary->message_id = g_strdup (g_mime_message_get_message_id (message));
   summary->in_reply_to = format_ids (g_mime_object_get_header (object, "In-Reply-To"), TRUE);
   summary->references = format_ids (g_mime_object_get_header (object, "References"), FALSE);

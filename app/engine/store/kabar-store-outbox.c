@@ -89,6 +89,7 @@ typedef struct
   const char * const *recipients;
   GBytes *raw;
   gint64 sent_folder_id;
+  gint64 not_before;
   gint64 id;
 } Addition;
 
@@ -136,8 +137,8 @@ insert_entry (KabarStoreConnection  *connection,
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
                                     "INSERT INTO outbox (message_id, sender, recipients, size, "
-                                    "  created_at, sent_folder_id) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, nullif (?6, 0))",
+                                    "  created_at, sent_folder_id, next_attempt, not_before) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, nullif (?6, 0), ?7, ?7)",
                                     error);
   g_autofree char *message_id = strip_brackets (addition->message_id);
   g_autofree char *recipients = g_strjoinv ("\n", (char **) addition->recipients);
@@ -150,6 +151,7 @@ insert_entry (KabarStoreConnection  *connection,
   sqlite3_bind_int64 (stmt, 4, g_bytes_get_size (addition->raw));
   sqlite3_bind_int64 (stmt, 5, now_unix ());
   sqlite3_bind_int64 (stmt, 6, addition->sent_folder_id);
+  sqlite3_bind_int64 (stmt, 7, addition->not_before);
   if (!kabar_store_statement_run (stmt, error))
     return FALSE;
   addition->id = sqlite3_last_insert_rowid (kabar_store_connection_get_db (connection));
@@ -165,7 +167,21 @@ kabar_store_outbox_add (KabarStore          *self,
                         gint64               sent_folder_id,
                         GError             **error)
 {
-  Addition addition = { message_id, sender, recipients, raw, sent_folder_id, 0 };
+  return kabar_store_outbox_add_delayed (self, message_id, sender, recipients, raw,
+                                         sent_folder_id, 0, error);
+}
+
+gint64
+kabar_store_outbox_add_delayed (KabarStore          *self,
+                                const char          *message_id,
+                                const char          *sender,
+                                const char * const  *recipients,
+                                GBytes              *raw,
+                                gint64               sent_folder_id,
+                                gint64               not_before,
+                                GError             **error)
+{
+  Addition addition = { message_id, sender, recipients, raw, sent_folder_id, MAX (not_before, 0), 0 };
 
   g_return_val_if_fail (KABAR_IS_STORE (self), 0);
   g_return_val_if_fail (sender != NULL, 0);
@@ -328,6 +344,7 @@ read_due (KabarStoreConnection  *connection,
     kabar_store_connection_prepare (connection,
                                     "SELECT id FROM outbox "
                                     "WHERE state = 'queued' AND next_attempt <= ?1 "
+                                    "  AND not_before <= min (?1, ?2) "
                                     "ORDER BY id LIMIT 1",
                                     error);
   gboolean has_row = FALSE;
@@ -335,12 +352,13 @@ read_due (KabarStoreConnection  *connection,
   if (due == NULL)
     return FALSE;
   sqlite3_bind_int64 (due, 1, query->now);
+  sqlite3_bind_int64 (due, 2, now_unix ());
   if (!kabar_store_statement_step (due, &has_row, error))
     return FALSE;
   query->due = has_row ? sqlite3_column_int64 (due, 0) : 0;
   return kabar_store_connection_query_int (connection,
-                                           "SELECT coalesce (min (next_attempt), 0) FROM outbox "
-                                           "WHERE state = 'queued'",
+                                           "SELECT coalesce (min (max (next_attempt, not_before)), 0) "
+                                           "FROM outbox WHERE state = 'queued'",
                                            &query->earliest, error);
 }
 
@@ -525,6 +543,64 @@ kabar_store_outbox_remove (KabarStore  *self,
   };
 
   return transition (self, &change, error);
+}
+
+typedef struct
+{
+  gint64 id;
+  KabarOutboxEntry *entry;
+  GBytes *raw;
+} TakeBack;
+
+/* In one write transaction with mark_sending()'s: one of the two wins. */
+static gboolean
+take_back_entry (KabarStoreConnection  *connection,
+                 gpointer               data,
+                 GError               **error)
+{
+  TakeBack *take = data;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_outbox_entry_free);
+  Query query = { .id = take->id, .entries = entries };
+  g_autoptr(KabarStoreStatement) delete = NULL;
+
+  if (!read_entry (connection, &query, error))
+    return FALSE;
+  take->entry = g_ptr_array_steal_index (entries, 0);
+  if (take->entry->state == KABAR_OUTBOX_SENDING)
+    return TRUE;
+  if (!read_raw (connection, &query, error))
+    return FALSE;
+  take->raw = query.raw;
+  delete = kabar_store_connection_prepare (connection, "DELETE FROM outbox WHERE id = ?1", error);
+  if (delete == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (delete, 1, take->id);
+  return kabar_store_statement_run (delete, error);
+}
+
+gboolean
+kabar_store_outbox_take_back (KabarStore         *self,
+                              gint64              id,
+                              KabarOutboxEntry  **entry,
+                              GBytes            **raw,
+                              GError            **error)
+{
+  TakeBack take = { .id = id };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (entry != NULL && raw != NULL, FALSE);
+
+  *entry = NULL;
+  *raw = NULL;
+  if (!kabar_store_write (self, KABAR_STORE_DURABILITY_FULL, take_back_entry, &take, error))
+    {
+      g_clear_pointer (&take.entry, kabar_outbox_entry_free);
+      g_clear_pointer (&take.raw, g_bytes_unref);
+      return FALSE;
+    }
+  *entry = take.entry;
+  *raw = take.raw;
+  return TRUE;
 }
 
 gboolean

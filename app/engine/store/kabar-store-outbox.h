@@ -90,6 +90,17 @@ gint64            kabar_store_outbox_add          (KabarStore          *self,
                                                    GBytes              *raw,
                                                    gint64               sent_folder_id,
                                                    GError             **error);
+/* The same, not sent before not_before (unix seconds): the moment the
+ * user has to take it back. Unlike a retry's next_attempt, a wake that
+ * sends everything now (the network came back) waits for it too. */
+gint64            kabar_store_outbox_add_delayed  (KabarStore          *self,
+                                                   const char          *message_id,
+                                                   const char          *sender,
+                                                   const char * const  *recipients,
+                                                   GBytes              *raw,
+                                                   gint64               sent_folder_id,
+                                                   gint64               not_before,
+                                                   GError             **error);
 /* Every message, oldest first (KabarOutboxEntry elements). */
 GPtrArray        *kabar_store_outbox_list         (KabarStore          *self,
                                                    GError             **error);
@@ -138,6 +149,18 @@ gboolean          kabar_store_outbox_requeue      (KabarStore          *self,
 gboolean          kabar_store_outbox_remove       (KabarStore          *self,
                                                    gint64               id,
                                                    GError             **error);
+/* The user takes the message back to edit it: unless it is SENDING, it
+ * leaves the outbox, and *entry (as it was) and *raw are what it held.
+ * A sender that wrote its data finds it gone at mark_sending(), before
+ * the end of the data: nothing is sent. When it is SENDING, nothing
+ * changes: TRUE, *entry set (its state says so) and *raw NULL. FALSE with
+ * KABAR_STORE_ERROR_NOT_FOUND when the outbox does not have it (sent, or
+ * discarded). */
+gboolean          kabar_store_outbox_take_back    (KabarStore          *self,
+                                                   gint64               id,
+                                                   KabarOutboxEntry   **entry,
+                                                   GBytes             **raw,
+                                                   GError             **error);
 /* The end of the data may have reached the server but no verdict came
  * back (the connection was cut after the "."): SENDING becomes
  * UNCONFIRMED at once, error_text kept, never sent again unless the user
@@ -150,9 +173,10 @@ gboolean          kabar_store_outbox_mark_unconfirmed (KabarStore      *self,
 gboolean          kabar_store_outbox_recover      (KabarStore          *self,
                                                    GError             **error);
 /* The id of the oldest QUEUED message whose next_attempt is now or
- * earlier, 0 when none (or with error set); *earliest (may be NULL) is
- * the earliest next_attempt of all QUEUED messages, for a timer, 0 when
- * none is queued. */
+ * earlier (and whose not_before has come, by the clock whatever now
+ * says), 0 when none (or with error set); *earliest (may be NULL) is
+ * the earliest time one of the QUEUED messages is due, for a timer, 0
+ * when none is queued. */
 gint64            kabar_store_outbox_next_due     (KabarStore          *self,
                                                    gint64               now,
                                                    gint64              *earliest,

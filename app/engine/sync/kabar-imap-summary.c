@@ -106,97 +106,11 @@ kabar_imap_flags_build (KabarMessageFlags  flags,
 
 /* --- text -------------------------------------------------------------------- */
 
-/* The end of the encoded word ("=?charset?B?text?=") at p, or NULL;
- * *padded_base64 says whether it is base64 that ends in padding. */
-static const char *
-encoded_word_end (const char *p,
-                  gboolean   *padded_base64)
-{
-  const char *encoding;
-  const char *text_end;
-
-  if (!g_str_has_prefix (p, "=?"))
-    return NULL;
-  encoding = strchr (p + 2, '?');
-  if (encoding == NULL || encoding[1] == '\0' || encoding[2] != '?')
-    return NULL;
-  encoding++;
-  text_end = strstr (encoding + 2, "?=");
-  if (text_end == NULL || memchr (p, ' ', text_end - p) != NULL || memchr (p, '\t', text_end - p) != NULL)
-    return NULL;
-  *padded_base64 = g_ascii_tolower (*encoding) == 'b' && text_end[-1] == '=';
-  return text_end + 2;
-}
-
-static void
-append_decoded (GString    *decoded,
-                const char *piece,
-                gsize       length)
-{
-  g_autofree char *text = g_strndup (piece, length);
-  g_autofree char *piece_decoded = g_mime_utils_header_decode_text (kabar_mime_get_parser_options (), text);
-
-  if (piece_decoded != NULL)
-    g_string_append (decoded, piece_decoded);
-}
-
-/* GMime 3.2 decodes adjacent encoded words of one charset as one stream,
- * and its base64 decoder stops at the first word's padding: the rest of a
- * subject split into padded words (as many mailers split long ones)
- * would be lost. So the text is cut after each padded base64 word that another
- * encoded word follows, the blanks between them dropped as RFC 2047 says,
- * and GMime decodes the pieces one by one. */
-static char *
-decode_words (const char *text)
-{
-  GString *decoded = g_string_new (NULL);
-  const char *piece = text;
-  const char *p = text;
-
-  while ((p = strstr (p, "=?")) != NULL)
-    {
-      gboolean padded = FALSE;
-      gboolean ignored;
-      const char *end = encoded_word_end (p, &padded);
-      const char *next;
-
-      if (end == NULL)
-        {
-          p += 2;
-          continue;
-        }
-      next = end + strspn (end, " \t");
-      if (padded && encoded_word_end (next, &ignored) != NULL)
-        {
-          append_decoded (decoded, piece, end - piece);
-          piece = next;
-        }
-      p = next;
-    }
-  append_decoded (decoded, piece, strlen (piece));
-  return g_string_free (decoded, FALSE);
-}
-
-/* Header text as the server sent it, to UTF-8 without encoded words. */
-static char *
-decode_text (const char *text)
-{
-  g_autofree char *unfolded = NULL;
-  g_autofree char *decoded = NULL;
-
-  if (text == NULL)
-    return NULL;
-  unfolded = g_mime_utils_header_unfold (text);
-  decoded = decode_words (unfolded);
-  /* Whatever the charset said, the store holds UTF-8 only. */
-  return g_utf8_make_valid (g_strstrip (decoded), -1);
-}
-
 /* A display name; an empty one is no name. */
 static char *
 decode_name (const char *name)
 {
-  g_autofree char *decoded = decode_text (name);
+  g_autofree char *decoded = kabar_mime_decode_header_text (name);
 
   return decoded != NULL && *decoded != '\0' ? g_steal_pointer (&decoded) : NULL;
 }
@@ -317,7 +231,7 @@ fill_envelope (KabarMessageSummary     *summary,
 {
   if (envelope == NULL)
     return;
-  summary->subject = decode_text (envelope->subject);
+  summary->subject = kabar_mime_decode_header_text (envelope->subject);
   summary->date = parse_date (envelope->date);
   fill_from (summary, envelope);
   summary->to = format_addresses (envelope->to);

@@ -337,6 +337,31 @@ test_wrong_password (void)
   fixture_tear_down (&fixture);
 }
 
+/* The user shortens the check interval in the preferences: the next
+ * check comes at the new interval from now, not at the end of the old
+ * one (an hour here, far beyond the wait). */
+static void
+test_poll_interval_changed_at_once (void)
+{
+  Fixture fixture = { 0 };
+
+  fixture_set_up (&fixture);
+  kabar_pop3_download_test_add (fixture.user, "Pertama", "Yang pertama.");
+  kabar_mail_service_set_poll_interval (fixture.service, 3600);
+  kabar_mail_service_start (fixture.service);
+  wait_for_count (&fixture, "INBOX", 1, 1);
+  wait_for_status (&fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+
+  kabar_pop3_download_test_add (fixture.user, "Kedua", "Datang kemudian.");
+  kabar_mail_service_set_poll_interval (fixture.service, 1);
+  wait_for_count (&fixture, "INBOX", 2, 2);
+
+  /* And it keeps to it. */
+  kabar_pop3_download_test_add (fixture.user, "Ketiga", "Lagi.");
+  wait_for_count (&fixture, "INBOX", 3, 3);
+  fixture_tear_down (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +371,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pop3/service/check-and-change", test_service);
   g_test_add_func ("/pop3/service/wrong-password", test_wrong_password);
+  g_test_add_func ("/pop3/service/poll-interval-changed-at-once", test_poll_interval_changed_at_once);
   status = g_test_run ();
   kabar_pop3_download_test_stop_bed ();
   return status;

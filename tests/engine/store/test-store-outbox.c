@@ -557,6 +557,113 @@ test_add_survives_sigkill (Fixture       *fixture,
   g_assert_cmpint (next_due (fixture->store, now (), NULL), ==, id);
 }
 
+/* A message queued with a delay waits for it, even when the sender is
+ * told to send everything now (the network came back); a retry's wait
+ * does not hold it beyond its own. */
+static void
+test_delayed_waits_even_when_all_go_now (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = message_bytes (1);
+  gint64 start = now ();
+  gint64 earliest = 0;
+  gint64 id;
+  gint64 retry;
+
+  id = kabar_store_outbox_add_delayed (fixture->store, "<laporan-1@example.co.id>",
+                                       "budi.santoso@example.co.id", recipients, raw, 0,
+                                       start + 3600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (next_due (fixture->store, start, &earliest), ==, 0);
+  g_assert_cmpint (earliest, ==, start + 3600);
+  g_assert_cmpint (next_due (fixture->store, G_MAXINT64, &earliest), ==, 0);
+
+  /* A failed attempt's retry, due at once when all go now. */
+  retry = add (fixture->store, 2, 0);
+  g_assert_true (kabar_store_outbox_defer (fixture->store, retry, "421 busy", start + 600, &error));
+  g_assert_cmpint (next_due (fixture->store, start, &earliest), ==, 0);
+  g_assert_cmpint (earliest, ==, start + 600);
+  g_assert_cmpint (next_due (fixture->store, G_MAXINT64, NULL), ==, retry);
+  g_assert_true (kabar_store_outbox_remove (fixture->store, retry, &error));
+
+  /* The moment came (a message queued with a delay already past). */
+  g_assert_true (kabar_store_outbox_remove (fixture->store, id, &error));
+  id = kabar_store_outbox_add_delayed (fixture->store, "<laporan-1@example.co.id>",
+                                       "budi.santoso@example.co.id", recipients, raw, 0,
+                                       start - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (next_due (fixture->store, now (), NULL), ==, id);
+}
+
+static void
+assert_taken_back (KabarStore *store,
+                   gint64      id,
+                   guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarOutboxEntry) entry = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GBytes) expected = message_bytes (n);
+
+  g_assert_true (kabar_store_outbox_take_back (store, id, &entry, &raw, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (raw);
+  g_assert_true (g_bytes_equal (raw, expected));
+  g_assert_cmpstrv (entry->recipients, recipients);
+  g_assert_null (kabar_store_outbox_get (store, id, &error));
+  g_assert_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND);
+}
+
+/* Queued, failed or unconfirmed: taken back whole, and gone from the
+ * outbox. Being sent: left alone. Not there: not found. A sender that
+ * wrote the data of a message taken back cannot mark it SENDING, so it
+ * never sends the end of it. */
+static void
+test_take_back (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarOutboxEntry) entry = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  gint64 queued = add (fixture->store, 1, fixture->sent);
+  gint64 failed = add (fixture->store, 2, fixture->sent);
+  gint64 unconfirmed = add (fixture->store, 3, fixture->sent);
+  gint64 sending = add (fixture->store, 4, fixture->sent);
+  gint64 racing = add (fixture->store, 5, fixture->sent);
+
+  g_assert_true (kabar_store_outbox_fail (fixture->store, failed, "550 no such user", &error));
+  g_assert_true (kabar_store_outbox_mark_sending (fixture->store, unconfirmed, &error));
+  g_assert_true (kabar_store_outbox_mark_unconfirmed (fixture->store, unconfirmed, "cut", &error));
+  g_assert_true (kabar_store_outbox_mark_sending (fixture->store, sending, &error));
+  g_assert_no_error (error);
+
+  assert_taken_back (fixture->store, queued, 1);
+  assert_taken_back (fixture->store, failed, 2);
+  assert_taken_back (fixture->store, unconfirmed, 3);
+
+  g_assert_true (kabar_store_outbox_take_back (fixture->store, sending, &entry, &raw, &error));
+  g_assert_no_error (error);
+  g_assert_null (raw);
+  g_assert_cmpint (entry->state, ==, KABAR_OUTBOX_SENDING);
+  g_clear_pointer (&entry, kabar_outbox_entry_free);
+  entry = get (fixture->store, sending);
+  g_assert_cmpint (entry->state, ==, KABAR_OUTBOX_SENDING);
+  g_clear_pointer (&entry, kabar_outbox_entry_free);
+
+  g_assert_false (kabar_store_outbox_take_back (fixture->store, queued, &entry, &raw, &error));
+  g_assert_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND);
+  g_assert_null (entry);
+  g_assert_null (raw);
+  g_clear_error (&error);
+
+  /* The sender wrote its data; the user took it back before SENDING. */
+  g_assert_cmpint (next_due (fixture->store, now (), NULL), ==, racing);
+  assert_taken_back (fixture->store, racing, 5);
+  g_assert_false (kabar_store_outbox_mark_sending (fixture->store, racing, &error));
+  g_assert_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND);
+}
+
 #define ADD(path, function) \
   g_test_add (path, Fixture, NULL, fixture_set_up, function, fixture_tear_down)
 
@@ -576,6 +683,8 @@ main (int   argc,
   ADD ("/store/outbox/complete-without-sent-folder", test_complete_without_sent_folder);
   ADD ("/store/outbox/complete-finds-sent-folder-later", test_complete_finds_sent_folder_later);
   ADD ("/store/outbox/sent-folder-deleted-meanwhile", test_sent_folder_deleted_meanwhile);
+  ADD ("/store/outbox/delayed-waits-even-when-all-go-now", test_delayed_waits_even_when_all_go_now);
+  ADD ("/store/outbox/take-back", test_take_back);
 
   return g_test_run ();
 }

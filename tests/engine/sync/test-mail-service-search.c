@@ -18,31 +18,25 @@
 
 #include "kabar-imap-test-session.h"
 #include "kabar-mail-service.h"
-#include "kabar-secrets.h"
+#include "kabar-service-test.h"
+#include "kabar-sync-test-support.h"
 #include "kabar-test-wait.h"
 
 #define PASSWORD     "Sandi-123"
 #define WAIT_SECONDS 30
 #define DAY          (24 * 60 * 60)
 
-static KabarTestBed *shared_bed;
-
+/* The plain variant: as a server without ESEARCH and LITERAL+. */
 static KabarTestBed *
 get_bed (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (shared_bed != NULL)
-    return shared_bed;
-  shared_bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
 #ifdef KABAR_TEST_PLAIN_IMAP
-  kabar_test_bed_drop_imap_capability (shared_bed, "ESEARCH");
-  kabar_test_bed_drop_imap_capability (shared_bed, "LITERAL+");
+  static const char * const without[] = { "ESEARCH", "LITERAL+", NULL };
+#else
+  static const char * const without[] = { NULL };
 #endif
-  kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT, &error);
-  g_assert_no_error (error);
-  return shared_bed;
+
+  return kabar_service_test_get_bed (KABAR_TEST_BED_DOVECOT, without);
 }
 
 typedef struct
@@ -54,71 +48,24 @@ typedef struct
 } Fixture;
 
 static void
-store_password (const char *account_id)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  kabar_secrets_store_async (account_id, KABAR_SECRET_IMAP, "Kabar test", PASSWORD, NULL,
-                             kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  g_assert_true (kabar_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   static guint counter;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   fixture->user = g_strdup_printf ("search%u@%s", ++counter, KABAR_TEST_BED_DOMAIN);
-  kabar_test_bed_add_user (get_bed (), fixture->user, PASSWORD);
-  fixture->directory = g_dir_make_tmp ("kabar-search-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  fixture->account = kabar_account_new ();
-  kabar_account_set_display_name (fixture->account, "Dewi");
-  kabar_account_set_address (fixture->account, fixture->user);
-  kabar_account_set_incoming_kind (fixture->account, KABAR_INCOMING_IMAP);
-  kabar_account_set_server (fixture->account, KABAR_SERVER_INCOMING, KABAR_TEST_BED_HOST,
-                            kabar_test_bed_get_port (get_bed (), KABAR_TEST_BED_PORT_IMAPS),
-                            KABAR_SECURITY_IMPLICIT_TLS, fixture->user);
-  kabar_account_set_pinned_certificate (fixture->account, KABAR_SERVER_INCOMING,
-                                        kabar_test_bed_get_certificate (get_bed ()));
-  store_password (kabar_account_get_id (fixture->account));
-  path = g_build_filename (fixture->directory, "store.db", NULL);
-  fixture->service = kabar_mail_service_new (fixture->account, path);
-}
-
-static void
-remove_tree (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (directory);
+  fixture->directory = kabar_sync_test_make_directory ("kabar-search-XXXXXX");
+  fixture->account = kabar_service_test_add_account (get_bed (), "Dewi", fixture->user, PASSWORD);
+  fixture->service = kabar_service_test_new_service (fixture->account, fixture->directory);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  kabar_mail_service_stop (fixture->service);
-  g_clear_object (&fixture->service);
-  /* Completions of the stopped jobs may still wait in the context. */
-  kabar_test_spin (50);
+  kabar_service_test_stop_service (&fixture->service);
   g_clear_object (&fixture->account);
-  remove_tree (fixture->directory);
+  kabar_service_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }
@@ -168,31 +115,6 @@ add_mail (Fixture    *fixture,
   g_assert_no_error (error);
 }
 
-static KabarStoreFolder *
-find_folder (Fixture    *fixture,
-             const char *path)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) folders = NULL;
-
-  if (kabar_mail_service_get_store (fixture->service) == NULL)
-    return NULL;
-  kabar_mail_service_list_folders_async (fixture->service, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  folders = kabar_mail_service_list_folders_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < folders->len; i++)
-    {
-      KabarStoreFolder *folder = g_ptr_array_index (folders, i);
-
-      if (g_strcmp0 (folder->path, path) == 0)
-        return kabar_store_folder_copy (folder);
-    }
-  return NULL;
-}
-
 /* Started, the folder synced with count messages, and online. */
 static gint64
 start_and_sync (Fixture    *fixture,
@@ -204,7 +126,7 @@ start_and_sync (Fixture    *fixture,
   kabar_mail_service_start (fixture->service);
   for (;;)
     {
-      g_autoptr(KabarStoreFolder) folder = find_folder (fixture, path);
+      g_autoptr(KabarStoreFolder) folder = kabar_service_test_find_folder (fixture->service, path);
 
       if (folder != NULL && folder->total_count == count && folder->sync.uidnext > 0
           && kabar_mail_service_get_status (fixture->service) == KABAR_MAIL_SERVICE_STATUS_ONLINE)
@@ -629,8 +551,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  if (shared_bed != NULL)
-    kabar_test_bed_stop (shared_bed);
-  g_clear_object (&shared_bed);
+  kabar_service_test_stop_bed ();
   return status;
 }

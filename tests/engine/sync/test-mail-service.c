@@ -18,26 +18,18 @@
 #include "kabar-mail-service.h"
 #include "kabar-net-error.h"
 #include "kabar-secrets.h"
+#include "kabar-service-test.h"
+#include "kabar-sync-test-support.h"
 #include "kabar-test-wait.h"
 
 #define PASSWORD     "Sandi-123"
 #define WAIT_SECONDS 30
 
-static KabarTestBed *shared_bed;
-
+/* Postfix: new mail arrives as it does from the internet. */
 static KabarTestBed *
 get_bed (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (shared_bed != NULL)
-    return shared_bed;
-  shared_bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  /* Postfix: new mail arrives as it does from the internet. */
-  kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
-  return shared_bed;
+  return kabar_service_test_get_bed (KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, NULL);
 }
 
 typedef struct
@@ -55,21 +47,6 @@ typedef struct
   guint             last_refused_kind;
   gboolean          wrong_thread;
 } Fixture;
-
-static void
-store_password (const char *account_id,
-                const char *password)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  kabar_secrets_store_async (account_id, KABAR_SECRET_IMAP, "Kabar test", password, NULL,
-                             kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  g_assert_true (kabar_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-}
 
 static void
 check_thread (Fixture *fixture)
@@ -126,8 +103,7 @@ on_change_refused (KabarMailService *service,
 static KabarMailService *
 new_service (Fixture *fixture)
 {
-  g_autofree char *path = g_build_filename (fixture->directory, "store.db", NULL);
-  KabarMailService *service = kabar_mail_service_new (fixture->account, path);
+  KabarMailService *service = kabar_service_test_new_service (fixture->account, fixture->directory);
 
   g_signal_connect (service, "folders-changed", G_CALLBACK (on_folders_changed), fixture);
   g_signal_connect (service, "folder-changed", G_CALLBACK (on_folder_changed), fixture);
@@ -141,56 +117,24 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   static guint counter;
-  g_autoptr(GError) error = NULL;
 
   fixture->thread = g_thread_self ();
   fixture->user = g_strdup_printf ("service%u@%s", ++counter, KABAR_TEST_BED_DOMAIN);
-  kabar_test_bed_add_user (get_bed (), fixture->user, PASSWORD);
-  fixture->directory = g_dir_make_tmp ("kabar-service-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->directory = kabar_sync_test_make_directory ("kabar-service-XXXXXX");
   fixture->folder_changes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-
-  fixture->account = kabar_account_new ();
-  kabar_account_set_display_name (fixture->account, "Dewi");
-  kabar_account_set_address (fixture->account, fixture->user);
-  kabar_account_set_incoming_kind (fixture->account, KABAR_INCOMING_IMAP);
-  kabar_account_set_server (fixture->account, KABAR_SERVER_INCOMING, KABAR_TEST_BED_HOST,
-                            kabar_test_bed_get_port (get_bed (), KABAR_TEST_BED_PORT_IMAPS),
-                            KABAR_SECURITY_IMPLICIT_TLS, fixture->user);
-  /* The bed's certificate is self-signed: the user trusted it. */
-  kabar_account_set_pinned_certificate (fixture->account, KABAR_SERVER_INCOMING,
-                                        kabar_test_bed_get_certificate (get_bed ()));
-  store_password (kabar_account_get_id (fixture->account), PASSWORD);
+  fixture->account = kabar_service_test_add_account (get_bed (), "Dewi", fixture->user, PASSWORD);
   fixture->service = new_service (fixture);
-}
-
-static void
-remove_tree (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (directory);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  kabar_mail_service_stop (fixture->service);
-  g_clear_object (&fixture->service);
-  /* Completions of the stopped jobs may still wait in the context. */
-  kabar_test_spin (50);
+  kabar_service_test_stop_service (&fixture->service);
   g_assert_false (fixture->wrong_thread);
   g_clear_object (&fixture->account);
   g_hash_table_unref (fixture->folder_changes);
-  remove_tree (fixture->directory);
+  kabar_service_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }
@@ -214,38 +158,6 @@ wait_until (Fixture       *fixture,
       kabar_test_spin (20);
     }
   return TRUE;
-}
-
-static GPtrArray *
-list_folders (Fixture *fixture)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *folders;
-
-  kabar_mail_service_list_folders_async (fixture->service, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  folders = kabar_mail_service_list_folders_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  return folders;
-}
-
-/* A copy of the folder at path, or NULL. */
-static KabarStoreFolder *
-find_folder (Fixture    *fixture,
-             const char *path)
-{
-  g_autoptr(GPtrArray) folders = list_folders (fixture);
-
-  for (guint i = 0; i < folders->len; i++)
-    {
-      KabarStoreFolder *folder = g_ptr_array_index (folders, i);
-
-      if (g_strcmp0 (folder->path, path) == 0)
-        return kabar_store_folder_copy (folder);
-    }
-  return NULL;
 }
 
 static GPtrArray *
@@ -274,7 +186,7 @@ folder_has_count (Fixture       *fixture,
 
   if (kabar_mail_service_get_store (fixture->service) == NULL)
     return FALSE;
-  folder = find_folder (fixture, want->path);
+  folder = kabar_service_test_find_folder (fixture->service, want->path);
   return folder != NULL && folder->total_count == want->count && folder->sync.uidnext > 0;
 }
 
@@ -306,34 +218,13 @@ wait_for_status (Fixture                *fixture,
              kabar_mail_service_get_status (fixture->service));
 }
 
-static void
-fill (Fixture    *fixture,
-      const char *folder,
-      guint       n)
-{
-  g_autoptr(GError) error = NULL;
-
-  kabar_test_bed_fill_folder (get_bed (), fixture->user, folder, n, &error);
-  g_assert_no_error (error);
-}
-
-static void
-finish_change (Fixture      *fixture,
-               GAsyncResult *result)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kabar_mail_service_change_finish (fixture->service, result, &error));
-  g_assert_no_error (error);
-}
-
 #define RUN_CHANGE(fixture, call, ...) \
   G_STMT_START { \
     GAsyncResult *slot_ = NULL; \
     g_autoptr(GAsyncResult) result_ = NULL; \
     call (fixture->service, __VA_ARGS__, NULL, kabar_test_wait_done, &slot_); \
     result_ = kabar_test_wait (&slot_); \
-    finish_change (fixture, result_); \
+    kabar_service_test_finish_change (fixture->service, result_); \
   } G_STMT_END
 
 /* What another device sees on the server. */
@@ -384,8 +275,8 @@ test_starts_and_syncs_every_folder (Fixture       *fixture,
   g_autoptr(KabarStoreFolder) inbox = NULL;
   g_autoptr(GPtrArray) page = NULL;
 
-  fill (fixture, "INBOX", 120);
-  fill (fixture, "Projects", 30);
+  kabar_service_test_fill (get_bed (), fixture->user, "INBOX", 120);
+  kabar_service_test_fill (get_bed (), fixture->user, "Projects", 30);
   g_assert_cmpint (kabar_mail_service_get_status (fixture->service), ==,
                    KABAR_MAIL_SERVICE_STATUS_STOPPED);
   kabar_mail_service_start (fixture->service);
@@ -395,7 +286,7 @@ test_starts_and_syncs_every_folder (Fixture       *fixture,
   g_assert_cmpuint (fixture->folders_changed, >, 0);
   g_assert_cmpuint (fixture->progress_calls, >, 0);
 
-  inbox = find_folder (fixture, "INBOX");
+  inbox = kabar_service_test_find_folder (fixture->service, "INBOX");
   g_assert_cmpint (inbox->role, ==, KABAR_FOLDER_ROLE_INBOX);
   g_assert_cmpuint (inbox->unread_count, ==, 120);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (fixture->folder_changes, &inbox->id)), >, 0);
@@ -440,8 +331,8 @@ test_conversation_spans_folders (Fixture       *fixture,
   kabar_mail_service_start (fixture->service);
   wait_for_count (fixture, "INBOX", 2);
   wait_for_count (fixture, "Projects", 1);
-  inbox = find_folder (fixture, "INBOX");
-  projects = find_folder (fixture, "Projects");
+  inbox = kabar_service_test_find_folder (fixture->service, "INBOX");
+  projects = kabar_service_test_find_folder (fixture->service, "Projects");
   page = list_messages (fixture, inbox->id);
   for (guint i = 0; i < page->len; i++)
     if (g_strcmp0 (((KabarMessageSummary *) page->pdata[i])->subject, "Rapat Jumat") == 0)
@@ -472,7 +363,7 @@ test_new_mail_in_inbox_arrives_within_two_seconds (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 start;
 
-  fill (fixture, "INBOX", 5);
+  kabar_service_test_fill (get_bed (), fixture->user, "INBOX", 5);
   kabar_mail_service_start (fixture->service);
   wait_for_count (fixture, "INBOX", 5);
   wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
@@ -496,15 +387,15 @@ test_flag_change_shows_at_once_and_reaches_the_server (Fixture       *fixture,
   guint32 uids[] = { 2, 3 };
   gint64 start;
 
-  fill (fixture, "INBOX", 10);
+  kabar_service_test_fill (get_bed (), fixture->user, "INBOX", 10);
   kabar_mail_service_start (fixture->service);
   wait_for_count (fixture, "INBOX", 10);
-  inbox = find_folder (fixture, "INBOX");
+  inbox = kabar_service_test_find_folder (fixture->service, "INBOX");
 
   RUN_CHANGE (fixture, kabar_mail_service_set_flags_async, inbox->id, uids, 2,
               KABAR_MESSAGE_FLAG_SEEN, 0);
   /* The store has it as soon as the call completes. */
-  after = find_folder (fixture, "INBOX");
+  after = kabar_service_test_find_folder (fixture->service, "INBOX");
   g_assert_cmpuint (after->unread_count, ==, 8);
 
   start = g_get_monotonic_time ();
@@ -532,14 +423,14 @@ test_move_and_folders_reach_the_server (Fixture       *fixture,
   guint32 uids[] = { 1, 4, 5 };
   struct { const char *path; guint count; } want_archive = { "Arsip", 3 };
 
-  fill (fixture, "INBOX", 6);
+  kabar_service_test_fill (get_bed (), fixture->user, "INBOX", 6);
   kabar_mail_service_start (fixture->service);
   wait_for_count (fixture, "INBOX", 6);
-  inbox = find_folder (fixture, "INBOX");
+  inbox = kabar_service_test_find_folder (fixture->service, "INBOX");
 
   /* A folder made here appears on the server. */
   RUN_CHANGE (fixture, kabar_mail_service_create_folder_async, "Arsip");
-  archive = find_folder (fixture, "Arsip");
+  archive = kabar_service_test_find_folder (fixture->service, "Arsip");
   g_assert_nonnull (archive);
   g_assert_true (wait_until (fixture, server_has_folder, "Arsip", WAIT_SECONDS));
 
@@ -551,12 +442,12 @@ test_move_and_folders_reach_the_server (Fixture       *fixture,
 
   RUN_CHANGE (fixture, kabar_mail_service_rename_folder_async, archive->id, "Arsip 2026");
   g_assert_true (wait_until (fixture, server_has_folder, "Arsip 2026", WAIT_SECONDS));
-  renamed = find_folder (fixture, "Arsip 2026");
+  renamed = kabar_service_test_find_folder (fixture->service, "Arsip 2026");
   g_assert_nonnull (renamed);
   g_assert_cmpint (renamed->id, ==, archive->id);
 
   RUN_CHANGE (fixture, kabar_mail_service_delete_folder_async, renamed->id);
-  g_assert_null (find_folder (fixture, "Arsip 2026"));
+  g_assert_null (kabar_service_test_find_folder (fixture->service, "Arsip 2026"));
   for (gint64 start = g_get_monotonic_time ();
        server_has_folder (fixture, "Arsip 2026");
        kabar_test_spin (50))
@@ -573,7 +464,7 @@ test_folder_made_elsewhere_appears_on_refresh (Fixture       *fixture,
   kabar_mail_service_start (fixture->service);
   wait_for_count (fixture, "INBOX", 0);
   before = fixture->folders_changed;
-  fill (fixture, "Perjalanan", 4);
+  kabar_service_test_fill (get_bed (), fixture->user, "Perjalanan", 4);
   kabar_mail_service_refresh (fixture->service);
   wait_for_count (fixture, "Perjalanan", 4);
   g_assert_cmpuint (fixture->folders_changed, >, before);
@@ -585,7 +476,7 @@ test_wrong_password_needs_the_user_then_retry_works (Fixture       *fixture,
 {
   const GError *error;
 
-  store_password (kabar_account_get_id (fixture->account), "not-the-password");
+  kabar_service_test_store_password (fixture->account, "not-the-password");
   kabar_mail_service_start (fixture->service);
   wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ERROR);
   error = kabar_mail_service_get_error (fixture->service);
@@ -597,7 +488,7 @@ test_wrong_password_needs_the_user_then_retry_works (Fixture       *fixture,
   g_assert_cmpint (kabar_mail_service_get_status (fixture->service), ==,
                    KABAR_MAIL_SERVICE_STATUS_ERROR);
 
-  store_password (kabar_account_get_id (fixture->account), PASSWORD);
+  kabar_service_test_store_password (fixture->account, PASSWORD);
   kabar_mail_service_retry (fixture->service);
   wait_for_count (fixture, "INBOX", 0);
   wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
@@ -632,10 +523,10 @@ test_changes_made_offline_go_at_next_start (Fixture       *fixture,
   guint32 uids[] = { 1 };
   struct { const char *path; guint count; } want = { "INBOX", 2 };
 
-  fill (fixture, "INBOX", 3);
+  kabar_service_test_fill (get_bed (), fixture->user, "INBOX", 3);
   kabar_mail_service_start (fixture->service);
   wait_for_count (fixture, "INBOX", 3);
-  inbox = find_folder (fixture, "INBOX");
+  inbox = kabar_service_test_find_folder (fixture->service, "INBOX");
 
   /* Offline: the change is made here and waits. */
   kabar_mail_service_set_network_available (fixture->service, FALSE);
@@ -663,7 +554,7 @@ test_refused_change_is_undone_and_reported (Fixture       *fixture,
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
 
-  fill (fixture, "INBOX", 1);
+  kabar_service_test_fill (get_bed (), fixture->user, "INBOX", 1);
   kabar_mail_service_start (fixture->service);
   wait_for_count (fixture, "INBOX", 1);
   wait_for_status (fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
@@ -750,7 +641,7 @@ find_message (Fixture    *fixture,
               const char *folder,
               const char *subject)
 {
-  g_autoptr(KabarStoreFolder) found = find_folder (fixture, folder);
+  g_autoptr(KabarStoreFolder) found = kabar_service_test_find_folder (fixture->service, folder);
   g_autoptr(GPtrArray) messages = list_messages (fixture, found->id);
 
   for (guint i = 0; i < messages->len; i++)
@@ -957,8 +848,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  if (shared_bed != NULL)
-    kabar_test_bed_stop (shared_bed);
-  g_clear_object (&shared_bed);
+  kabar_service_test_stop_bed ();
   return status;
 }

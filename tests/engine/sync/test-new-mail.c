@@ -16,26 +16,17 @@
 
 #include "kabar-imap-test-session.h"
 #include "kabar-mail-service.h"
-#include "kabar-secrets.h"
+#include "kabar-service-test.h"
+#include "kabar-sync-test-support.h"
 #include "kabar-test-wait.h"
 
 #define PASSWORD     "Sandi-Baru-123"
 #define WAIT_SECONDS 30
 
-static KabarTestBed *shared_bed;
-
 static KabarTestBed *
 get_bed (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (shared_bed != NULL)
-    return shared_bed;
-  shared_bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
-  g_assert_no_error (error);
-  return shared_bed;
+  return kabar_service_test_get_bed (KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, NULL);
 }
 
 /* One "new-mail" emission. */
@@ -83,25 +74,10 @@ on_new_mail (KabarMailService *service,
 static KabarMailService *
 new_service (Fixture *fixture)
 {
-  g_autofree char *path = g_build_filename (fixture->directory, "store.db", NULL);
-  KabarMailService *service = kabar_mail_service_new (fixture->account, path);
+  KabarMailService *service = kabar_service_test_new_service (fixture->account, fixture->directory);
 
   g_signal_connect (service, "new-mail", G_CALLBACK (on_new_mail), fixture);
   return service;
-}
-
-static void
-store_password (const char *account_id)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  kabar_secrets_store_async (account_id, KABAR_SECRET_IMAP, "Kabar test", PASSWORD, NULL,
-                             kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  g_assert_true (kabar_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -109,25 +85,12 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   static guint counter;
-  g_autoptr(GError) error = NULL;
 
   fixture->thread = g_thread_self ();
   fixture->user = g_strdup_printf ("news%u@%s", ++counter, KABAR_TEST_BED_DOMAIN);
-  kabar_test_bed_add_user (get_bed (), fixture->user, PASSWORD);
-  fixture->directory = g_dir_make_tmp ("kabar-new-mail-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->directory = kabar_sync_test_make_directory ("kabar-new-mail-XXXXXX");
   fixture->emissions = g_ptr_array_new_with_free_func (emission_free);
-
-  fixture->account = kabar_account_new ();
-  kabar_account_set_display_name (fixture->account, "Sari");
-  kabar_account_set_address (fixture->account, fixture->user);
-  kabar_account_set_incoming_kind (fixture->account, KABAR_INCOMING_IMAP);
-  kabar_account_set_server (fixture->account, KABAR_SERVER_INCOMING, KABAR_TEST_BED_HOST,
-                            kabar_test_bed_get_port (get_bed (), KABAR_TEST_BED_PORT_IMAPS),
-                            KABAR_SECURITY_IMPLICIT_TLS, fixture->user);
-  kabar_account_set_pinned_certificate (fixture->account, KABAR_SERVER_INCOMING,
-                                        kabar_test_bed_get_certificate (get_bed ()));
-  store_password (kabar_account_get_id (fixture->account));
+  fixture->account = kabar_service_test_add_account (get_bed (), "Sari", fixture->user, PASSWORD);
   fixture->service = new_service (fixture);
 }
 
@@ -135,62 +98,16 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  kabar_mail_service_stop (fixture->service);
-  g_clear_object (&fixture->service);
-  kabar_test_spin (50);
+  kabar_service_test_stop_service (&fixture->service);
   g_assert_false (fixture->wrong_thread);
   g_clear_object (&fixture->account);
   g_ptr_array_unref (fixture->emissions);
-  dir = g_dir_open (fixture->directory, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->directory);
+  kabar_service_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }
 
 /* --- the service and the server -------------------------------------------------- */
-
-static GPtrArray *
-list_folders (Fixture *fixture)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *folders;
-
-  kabar_mail_service_list_folders_async (fixture->service, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  folders = kabar_mail_service_list_folders_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  return folders;
-}
-
-static KabarStoreFolder *
-find_folder (Fixture    *fixture,
-             const char *path)
-{
-  g_autoptr(GPtrArray) folders = NULL;
-
-  if (kabar_mail_service_get_store (fixture->service) == NULL)
-    return NULL;
-  folders = list_folders (fixture);
-  for (guint i = 0; i < folders->len; i++)
-    {
-      KabarStoreFolder *folder = g_ptr_array_index (folders, i);
-
-      if (g_strcmp0 (folder->path, path) == 0)
-        return kabar_store_folder_copy (folder);
-    }
-  return NULL;
-}
 
 /* Synced, with count messages, and the service is idle again. */
 static void
@@ -202,7 +119,7 @@ wait_for_count (Fixture    *fixture,
 
   for (;;)
     {
-      g_autoptr(KabarStoreFolder) folder = find_folder (fixture, path);
+      g_autoptr(KabarStoreFolder) folder = kabar_service_test_find_folder (fixture->service, path);
 
       if (folder != NULL && folder->total_count == count && folder->sync.uidnext > 0
           && kabar_mail_service_get_status (fixture->service) == KABAR_MAIL_SERVICE_STATUS_ONLINE)
@@ -231,9 +148,7 @@ wait_for_emissions (Fixture *fixture,
 static void
 restart (Fixture *fixture)
 {
-  kabar_mail_service_stop (fixture->service);
-  g_clear_object (&fixture->service);
-  kabar_test_spin (50);
+  kabar_service_test_stop_service (&fixture->service);
   fixture->service = new_service (fixture);
   kabar_mail_service_start (fixture->service);
 }
@@ -357,8 +272,8 @@ test_arrivals_are_announced_once_without_seen (Fixture       *fixture,
   wait_for_count (fixture, "Projects", 3);
   kabar_test_spin (200);
 
-  inbox = find_folder (fixture, "INBOX");
-  projects = find_folder (fixture, "Projects");
+  inbox = kabar_service_test_find_folder (fixture->service, "INBOX");
+  projects = kabar_service_test_find_folder (fixture->service, "Projects");
   g_assert_cmpuint (fixture->emissions->len, ==, 2);
   for (guint i = 0; i < fixture->emissions->len; i++)
     {
@@ -400,7 +315,7 @@ test_delivered_mail_is_announced (Fixture       *fixture,
   g_assert_no_error (error);
   wait_for_emissions (fixture, 1);
   wait_for_count (fixture, "INBOX", 4);
-  inbox = find_folder (fixture, "INBOX");
+  inbox = kabar_service_test_find_folder (fixture->service, "INBOX");
   emission = g_ptr_array_index (fixture->emissions, 0);
   g_assert_cmpint (emission->folder_id, ==, inbox->id);
   subjects = subjects_of (fixture, emission->message_ids);
@@ -446,8 +361,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  if (shared_bed != NULL)
-    kabar_test_bed_stop (shared_bed);
-  g_clear_object (&shared_bed);
+  kabar_service_test_stop_bed ();
   return status;
 }

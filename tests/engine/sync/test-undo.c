@@ -17,27 +17,18 @@
 
 #include "kabar-imap-test-session.h"
 #include "kabar-mail-service.h"
-#include "kabar-secrets.h"
+#include "kabar-service-test.h"
+#include "kabar-sync-test-support.h"
 #include "kabar-test-wait.h"
 
 #define PASSWORD     "Sandi-123"
 #define WAIT_SECONDS 30
 #define RACE_ROUNDS  200
 
-static KabarTestBed *shared_bed;
-
 static KabarTestBed *
 get_bed (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (shared_bed != NULL)
-    return shared_bed;
-  shared_bed = kabar_test_bed_new (&error);
-  g_assert_no_error (error);
-  kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT, &error);
-  g_assert_no_error (error);
-  return shared_bed;
+  return kabar_service_test_get_bed (KABAR_TEST_BED_DOVECOT, NULL);
 }
 
 typedef struct
@@ -51,81 +42,24 @@ typedef struct
 } Fixture;
 
 static void
-store_password (const char *account_id)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  kabar_secrets_store_async (account_id, KABAR_SECRET_IMAP, "Kabar test", PASSWORD, NULL,
-                             kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  g_assert_true (kabar_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-}
-
-static void
-fill (Fixture    *fixture,
-      const char *folder,
-      guint       n)
-{
-  g_autoptr(GError) error = NULL;
-
-  kabar_test_bed_fill_folder (get_bed (), fixture->user, folder, n, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   static guint counter;
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
 
   fixture->user = g_strdup_printf ("undo%u@%s", ++counter, KABAR_TEST_BED_DOMAIN);
-  kabar_test_bed_add_user (get_bed (), fixture->user, PASSWORD);
-  fixture->directory = g_dir_make_tmp ("kabar-undo-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  fixture->account = kabar_account_new ();
-  kabar_account_set_display_name (fixture->account, "Dewi");
-  kabar_account_set_address (fixture->account, fixture->user);
-  kabar_account_set_incoming_kind (fixture->account, KABAR_INCOMING_IMAP);
-  kabar_account_set_server (fixture->account, KABAR_SERVER_INCOMING, KABAR_TEST_BED_HOST,
-                            kabar_test_bed_get_port (get_bed (), KABAR_TEST_BED_PORT_IMAPS),
-                            KABAR_SECURITY_IMPLICIT_TLS, fixture->user);
-  kabar_account_set_pinned_certificate (fixture->account, KABAR_SERVER_INCOMING,
-                                        kabar_test_bed_get_certificate (get_bed ()));
-  store_password (kabar_account_get_id (fixture->account));
-  path = g_build_filename (fixture->directory, "store.db", NULL);
-  fixture->service = kabar_mail_service_new (fixture->account, path);
-}
-
-static void
-remove_tree (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (directory);
+  fixture->directory = kabar_sync_test_make_directory ("kabar-undo-XXXXXX");
+  fixture->account = kabar_service_test_add_account (get_bed (), "Dewi", fixture->user, PASSWORD);
+  fixture->service = kabar_service_test_new_service (fixture->account, fixture->directory);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  kabar_mail_service_stop (fixture->service);
-  g_clear_object (&fixture->service);
-  kabar_test_spin (50);
+  kabar_service_test_stop_service (&fixture->service);
   g_clear_object (&fixture->account);
-  remove_tree (fixture->directory);
+  kabar_service_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }
@@ -150,21 +84,6 @@ wait_until (Fixture       *fixture,
     }
 }
 
-static GPtrArray *
-list_folders (Fixture *fixture)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *folders;
-
-  kabar_mail_service_list_folders_async (fixture->service, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  folders = kabar_mail_service_list_folders_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  return folders;
-}
-
 /* The folder at path once synced, else NULL. */
 static KabarStoreFolder *
 find_synced_folder (Fixture    *fixture,
@@ -174,7 +93,7 @@ find_synced_folder (Fixture    *fixture,
 
   if (kabar_mail_service_get_store (fixture->service) == NULL)
     return NULL;
-  folders = list_folders (fixture);
+  folders = kabar_service_test_list_folders (fixture->service);
   for (guint i = 0; i < folders->len; i++)
     {
       KabarStoreFolder *folder = g_ptr_array_index (folders, i);
@@ -222,8 +141,8 @@ start_with (Fixture *fixture,
   g_autoptr(KabarStoreFolder) inbox = NULL;
   g_autoptr(KabarStoreFolder) archive = NULL;
 
-  fill (fixture, "INBOX", n);
-  fill (fixture, "Archive", 1);
+  kabar_service_test_fill (get_bed (), fixture->user, "INBOX", n);
+  kabar_service_test_fill (get_bed (), fixture->user, "Archive", 1);
   kabar_mail_service_start (fixture->service);
   wait_until (fixture, folder_synced, "INBOX", "INBOX");
   wait_until (fixture, folder_synced, "Archive", "Archive");
@@ -786,8 +705,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  if (shared_bed != NULL)
-    kabar_test_bed_stop (shared_bed);
-  g_clear_object (&shared_bed);
+  kabar_service_test_stop_bed ();
   return status;
 }
