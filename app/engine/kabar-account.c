@@ -13,6 +13,10 @@
 /* Aliases are groups "Identity 1", "Identity 2"... in their order. */
 #define GROUP_IDENTITY_PREFIX "Identity "
 #define DEFAULT_POP_DELETE_AFTER_DAYS 14
+/* The same as KABAR_OAUTH2_MICROSOFT_AUTHORITY: accounts come before OAuth2
+ * in the engine's layers, so they do not include it. */
+#define DEFAULT_OAUTH2_AUTHORITY "https://login.microsoftonline.com"
+#define DEFAULT_OAUTH2_TENANT "consumers"
 
 typedef struct
 {
@@ -46,6 +50,10 @@ struct _KabarAccount
   gboolean server_files_sent;
   KabarPopServerCopies pop_server_copies;
   guint pop_delete_after_days;
+  /* NULL for the defaults. */
+  char *oauth2_client_id;
+  char *oauth2_tenant;
+  char *oauth2_authority;
   Server servers[2];
   /* The signature of identity 0; NULL for none. */
   char *signature;
@@ -123,6 +131,9 @@ kabar_account_finalize (GObject *object)
   g_free (self->display_name);
   g_free (self->address);
   g_free (self->signature);
+  g_free (self->oauth2_client_id);
+  g_free (self->oauth2_tenant);
+  g_free (self->oauth2_authority);
   g_ptr_array_unref (self->aliases);
   server_clear (&self->servers[KABAR_SERVER_INCOMING]);
   server_clear (&self->servers[KABAR_SERVER_OUTGOING]);
@@ -484,6 +495,58 @@ kabar_account_set_pop_delete_after_days (KabarAccount *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POP_DELETE_AFTER_DAYS]);
 }
 
+/* "" is the default, as NULL is. */
+static const char *
+non_empty_or_null (const char *value)
+{
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+const char *
+kabar_account_get_oauth2_client_id (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->oauth2_client_id;
+}
+
+void
+kabar_account_set_oauth2_client_id (KabarAccount *self,
+                                    const char   *client_id)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  set_string (&self->oauth2_client_id, non_empty_or_null (client_id));
+}
+
+const char *
+kabar_account_get_oauth2_tenant (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->oauth2_tenant != NULL ? self->oauth2_tenant : DEFAULT_OAUTH2_TENANT;
+}
+
+void
+kabar_account_set_oauth2_tenant (KabarAccount *self,
+                                 const char   *tenant)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  set_string (&self->oauth2_tenant, non_empty_or_null (tenant));
+}
+
+const char *
+kabar_account_get_oauth2_authority (KabarAccount *self)
+{
+  g_return_val_if_fail (KABAR_IS_ACCOUNT (self), NULL);
+  return self->oauth2_authority != NULL ? self->oauth2_authority : DEFAULT_OAUTH2_AUTHORITY;
+}
+
+void
+kabar_account_set_oauth2_authority (KabarAccount *self,
+                                    const char   *authority)
+{
+  g_return_if_fail (KABAR_IS_ACCOUNT (self));
+  set_string (&self->oauth2_authority, non_empty_or_null (authority));
+}
+
 const char *
 kabar_account_get_host (KabarAccount    *self,
                         KabarServerRole  role)
@@ -824,6 +887,9 @@ kabar_account_dup (KabarAccount *self)
   copy->pop_server_copies = self->pop_server_copies;
   copy->pop_delete_after_days = self->pop_delete_after_days;
   copy->signature = g_strdup (self->signature);
+  copy->oauth2_client_id = g_strdup (self->oauth2_client_id);
+  copy->oauth2_tenant = g_strdup (self->oauth2_tenant);
+  copy->oauth2_authority = g_strdup (self->oauth2_authority);
   for (guint i = 0; i < self->aliases->len; i++)
     g_ptr_array_add (copy->aliases, identity_copy (g_ptr_array_index (self->aliases, i)));
   for (guint role = 0; role < G_N_ELEMENTS (self->servers); role++)
@@ -862,6 +928,9 @@ kabar_account_to_key_file (KabarAccount  *self,
   g_key_file_set_string (key_file, GROUP_ACCOUNT, "PopServerCopies",
                          enum_to_nick (KABAR_TYPE_POP_SERVER_COPIES, self->pop_server_copies));
   g_key_file_set_uint64 (key_file, GROUP_ACCOUNT, "PopDeleteAfterDays", self->pop_delete_after_days);
+  set_optional_string (key_file, GROUP_ACCOUNT, "OAuth2ClientId", self->oauth2_client_id);
+  set_optional_string (key_file, GROUP_ACCOUNT, "OAuth2Tenant", self->oauth2_tenant);
+  set_optional_string (key_file, GROUP_ACCOUNT, "OAuth2Authority", self->oauth2_authority);
   identities_to_key_file (self, key_file);
 
   for (guint role = 0; role < G_N_ELEMENTS (server_groups); role++)
@@ -947,6 +1016,25 @@ pop_settings_from_key_file (KabarAccount  *self,
   return TRUE;
 }
 
+static char *
+get_optional_string (GKeyFile   *key_file,
+                     const char *key)
+{
+  g_autofree char *value = g_key_file_get_string (key_file, GROUP_ACCOUNT, key, NULL);
+
+  return g_strdup (non_empty_or_null (value));
+}
+
+/* All optional: the defaults are Kabar's own client and Microsoft. */
+static void
+oauth2_settings_from_key_file (KabarAccount *self,
+                               GKeyFile     *key_file)
+{
+  self->oauth2_client_id = get_optional_string (key_file, "OAuth2ClientId");
+  self->oauth2_tenant = get_optional_string (key_file, "OAuth2Tenant");
+  self->oauth2_authority = get_optional_string (key_file, "OAuth2Authority");
+}
+
 KabarAccount *
 kabar_account_new_from_key_file (GKeyFile  *key_file,
                                  GError   **error)
@@ -974,6 +1062,7 @@ kabar_account_new_from_key_file (GKeyFile  *key_file,
   self->incoming_kind = kind;
   self->auth_method = method;
   self->server_files_sent = g_key_file_get_boolean (key_file, GROUP_ACCOUNT, "ServerFilesSent", NULL);
+  oauth2_settings_from_key_file (self, key_file);
   if (!pop_settings_from_key_file (self, key_file, error) ||
       !identities_from_key_file (self, key_file, error))
     return NULL;

@@ -115,6 +115,19 @@ gboolean           kabar_account_get_server_files_sent  (KabarAccount      *self
 void               kabar_account_set_server_files_sent  (KabarAccount      *self,
                                                          gboolean           files_sent);
 
+/* OAuth2 accounts (kabar-oauth2.h), kept in the account's file; NULL or ""
+ * is the default: the client ID (NULL = Kabar's own), the tenant
+ * ("consumers" unless set) and the authority (Microsoft's unless set). */
+const char        *kabar_account_get_oauth2_client_id   (KabarAccount      *self);
+void               kabar_account_set_oauth2_client_id   (KabarAccount      *self,
+                                                         const char        *client_id);
+const char        *kabar_account_get_oauth2_tenant      (KabarAccount      *self);
+void               kabar_account_set_oauth2_tenant      (KabarAccount      *self,
+                                                         const char        *tenant);
+const char        *kabar_account_get_oauth2_authority   (KabarAccount      *self);
+void               kabar_account_set_oauth2_authority   (KabarAccount      *self,
+                                                         const char        *authority);
+
 /* POP accounts only. */
 KabarPopServerCopies kabar_account_get_pop_server_copies (KabarAccount    *self);
 void               kabar_account_set_pop_server_copies  (KabarAccount      *self,

@@ -17,6 +17,7 @@
 #include "kabar-imap-folder-sync.h"
 #include "kabar-imap-replay.h"
 #include "kabar-mail-service-private.h"
+#include "kabar-oauth2.h"
 #include "kabar-secrets.h"
 #include "kabar-sync-wait.h"
 
@@ -49,6 +50,38 @@ lookup_secret (KabarAccount  *account,
   return secret;
 }
 
+/* A token the server refuses may have been revoked or cut short before
+ * its time: a fresh one is tried once before the sign-in counts as
+ * refused. */
+static KabarImapSession *
+connect_with_token (KabarAccount             *account,
+                    GCancellable             *cancellable,
+                    KabarCertificateProblem **problem,
+                    GError                  **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      GError *connect_error = NULL;
+      KabarImapSession *session;
+      char *token = kabar_oauth2_wait_for_access_token (account, cancellable, error);
+
+      if (token == NULL)
+        return NULL;
+      session = kabar_imap_connect_account (account, token, cancellable, problem, &connect_error);
+      kabar_secrets_free (token);
+      if (session != NULL)
+        return session;
+      if (attempt > 0 ||
+          !g_error_matches (connect_error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_FAILED))
+        {
+          g_propagate_error (error, connect_error);
+          return NULL;
+        }
+      g_error_free (connect_error);
+      kabar_oauth2_forget_access_token (account);
+    }
+}
+
 KabarImapSession *
 kabar_mail_service_connect (gpointer                  data,
                             GCancellable             *cancellable,
@@ -60,14 +93,7 @@ kabar_mail_service_connect (gpointer                  data,
   char *secret;
 
   if (kabar_account_get_auth_method (shared->account) == KABAR_AUTH_OAUTH2)
-    {
-      /* The access token comes from the refresh token by the Microsoft
-       * sign-in flow, which the account assistant brings. */
-      g_set_error (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_UNAVAILABLE,
-                   "%s signs in with OAuth2, and this version of Kabar cannot yet get a token for it",
-                   kabar_account_get_address (shared->account));
-      return NULL;
-    }
+    return connect_with_token (shared->account, cancellable, problem, error);
   secret = lookup_secret (shared->account, cancellable, error);
   if (secret == NULL)
     return NULL;

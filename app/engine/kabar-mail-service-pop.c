@@ -15,6 +15,7 @@
 #include "kabar-imap-error.h"
 #include "kabar-mail-service-private.h"
 #include "kabar-net-error.h"
+#include "kabar-oauth2.h"
 #include "kabar-pop3-download.h"
 #include "kabar-pop3-error.h"
 #include "kabar-store-local.h"
@@ -222,6 +223,26 @@ on_stored (gint64   folder_id,
   g_array_unref (message_ids);
 }
 
+static void
+on_texts_read_here (KabarMailService *self,
+                    gpointer          data)
+{
+  GArray *folder_ids = data;
+
+  for (guint i = 0; i < folder_ids->len; i++)
+    kabar_mail_service_emit_folder_changed (self, g_array_index (folder_ids, gint64, i));
+}
+
+/* On the download's thread, after each part of the text pass: the
+ * snippets and attachment marks of those folders' lists changed. */
+static void
+on_texts_read (GArray   *folder_ids,
+               gpointer  user_data)
+{
+  kabar_mail_service_shared_invoke (user_data, on_texts_read_here, folder_ids,
+                                    (GDestroyNotify) g_array_unref);
+}
+
 /* Like an IMAP folder's first sync, the first download into a new store
  * brings the mailbox, not news: the local INBOX has never numbered a
  * message (its uidnext counts every uid it gave, deleted or not). */
@@ -253,6 +274,8 @@ check_in_thread (GTask        *task,
     .progress_data = check->shared,
     .stored = on_stored,
     .stored_data = check,
+    .texts_read = on_texts_read,
+    .texts_read_data = check->shared,
   };
   GError *error = NULL;
   gboolean done;
@@ -282,6 +305,7 @@ needs_user (const GError *error)
            || error->code == KABAR_POP3_ERROR_LOGIN_DISABLED
            || error->code == KABAR_POP3_ERROR_SYSTEM;
   return g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_UNAVAILABLE)
+         || kabar_oauth2_error_needs_user (error)
          || g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_CERTIFICATE)
          || error->domain == KABAR_STORE_ERROR;
 }

@@ -167,7 +167,12 @@ kabar_mail_service_update_status (KabarMailService *self)
           error = kabar_imap_worker_status_get_error (self->pool_status);
           problem = kabar_imap_worker_status_get_certificate_problem (self->pool_status);
         }
-      if (status != KABAR_MAIL_SERVICE_STATUS_ERROR && status != KABAR_MAIL_SERVICE_STATUS_OFFLINE)
+      /* Mail that came while no connection was signed in is news to the
+       * watching one only if it had looked before: all is synced once
+       * online again. */
+      if (status == KABAR_MAIL_SERVICE_STATUS_ERROR || status == KABAR_MAIL_SERVICE_STATUS_OFFLINE)
+        self->resync_when_online = TRUE;
+      else
         error = NULL;
       if (error != self->error)
         {

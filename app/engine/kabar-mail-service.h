@@ -339,7 +339,9 @@ GBytes                  *kabar_mail_service_get_body_finish         (KabarMailSe
  * A sent message's \Seen copy goes to the folder with the sent role,
  * unless the provider files it itself (kabar_account_get_server_files_sent()).
  * A refused sign-in to the outgoing server makes the status ERROR with
- * the server's words; kabar_mail_service_retry() tries again.
+ * the server's words; kabar_mail_service_retry() tries again. When an
+ * OAuth2 account must sign in again (KABAR_OAUTH2_ERROR_SIGN_IN_REQUIRED)
+ * its mail stays queued, not failed, and goes at that retry.
  *
  * The message or draft passed to a call is read on a thread until the
  * call completes: leave it alone until then. */

@@ -51,12 +51,13 @@ kabar_secrets_attributes (const char      *account_id,
                           KabarSecretKind  kind,
                           gboolean         with_kind)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  /* libsecret keeps a reference to the table until the call completes,
+   * so the table owns its copy of the id: a caller may free its own. */
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (gpointer) "account", (gpointer) account_id);
+  g_hash_table_insert (attributes, (gpointer) "account", g_strdup (account_id));
   if (with_kind)
-    g_hash_table_insert (attributes, (gpointer) "kind",
-                         (gpointer) kabar_secret_kind_to_string (kind));
+    g_hash_table_insert (attributes, (gpointer) "kind", g_strdup (kabar_secret_kind_to_string (kind)));
   return attributes;
 }
 

@@ -730,6 +730,55 @@ test_accounts_default_folder_is_in_the_user_config (void)
   g_assert_cmpstr (kabar_account_manager_get_directory (manager), ==, expected);
 }
 
+/* The OAuth2 settings a user or organisation gives (their own client,
+ * tenant and sign-in server) come back from the file; unset, they are
+ * Kabar's defaults and the file holds none of them. */
+static void
+test_accounts_oauth2_settings_round_trip (void)
+{
+  g_autoptr(KabarAccount) account = kabar_account_new ();
+  g_autoptr(KabarAccount) loaded = NULL;
+  g_autoptr(KabarAccount) defaults = NULL;
+  g_autoptr(GKeyFile) key_file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kabar_account_set_address (account, "someone@outlook.com");
+  kabar_account_set_auth_method (account, KABAR_AUTH_OAUTH2);
+  kabar_account_set_server (account, KABAR_SERVER_INCOMING, "outlook.office365.com", 993,
+                            KABAR_SECURITY_IMPLICIT_TLS, NULL);
+  kabar_account_set_server (account, KABAR_SERVER_OUTGOING, "smtp-mail.outlook.com", 587,
+                            KABAR_SECURITY_STARTTLS, NULL);
+  g_assert_null (kabar_account_get_oauth2_client_id (account));
+  g_assert_cmpstr (kabar_account_get_oauth2_tenant (account), ==, "consumers");
+  g_assert_cmpstr (kabar_account_get_oauth2_authority (account), ==, "https://login.microsoftonline.com");
+
+  key_file = kabar_account_to_key_file (account, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_key_file_has_key (key_file, "Account", "OAuth2ClientId", NULL));
+  defaults = kabar_account_new_from_key_file (key_file, &error);
+  g_assert_no_error (error);
+  g_assert_null (kabar_account_get_oauth2_client_id (defaults));
+  g_assert_cmpstr (kabar_account_get_oauth2_tenant (defaults), ==, "consumers");
+  g_clear_pointer (&key_file, g_key_file_unref);
+
+  kabar_account_set_oauth2_client_id (account, "11111111-2222-3333-4444-555555555555");
+  kabar_account_set_oauth2_tenant (account, "common");
+  kabar_account_set_oauth2_authority (account, "https://login.example.org");
+  key_file = kabar_account_to_key_file (account, &error);
+  g_assert_no_error (error);
+  loaded = kabar_account_new_from_key_file (key_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kabar_account_get_oauth2_client_id (loaded), ==, "11111111-2222-3333-4444-555555555555");
+  g_assert_cmpstr (kabar_account_get_oauth2_tenant (loaded), ==, "common");
+  g_assert_cmpstr (kabar_account_get_oauth2_authority (loaded), ==, "https://login.example.org");
+
+  /* "" is the default again, as in the assistant's emptied field. */
+  kabar_account_set_oauth2_client_id (loaded, "");
+  kabar_account_set_oauth2_tenant (loaded, "");
+  g_assert_null (kabar_account_get_oauth2_client_id (loaded));
+  g_assert_cmpstr (kabar_account_get_oauth2_tenant (loaded), ==, "consumers");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -737,6 +786,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/accounts/load-in-a-stable-order", test_accounts_load_in_a_stable_order);
+  g_test_add_func ("/accounts/oauth2-settings-round-trip", test_accounts_oauth2_settings_round_trip);
   g_test_add_func ("/accounts/pop-leaves-mail-on-the-server-by-default",
                    test_accounts_pop_leaves_mail_on_the_server_by_default);
   g_test_add_func ("/accounts/saved-then-loaded-keep-every-setting",

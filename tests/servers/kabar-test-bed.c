@@ -100,6 +100,8 @@ struct _KabarTestBed
   /* OAuth2: the introspection endpoint Dovecot asks, and what it knows. */
   SoupServer *introspection;
   GHashTable *tokens;          /* token -> address */
+  /* Tokens are added from a token server's thread while Dovecot asks. */
+  GMutex      tokens_lock;
 };
 
 G_DEFINE_FINAL_TYPE (KabarTestBed, kabar_test_bed, G_TYPE_OBJECT)
@@ -1107,6 +1109,7 @@ kabar_test_bed_finalize (GObject *object)
   KabarTestBed *self = KABAR_TEST_BED (object);
 
   kabar_test_bed_stop (self);
+  g_mutex_clear (&self->tokens_lock);
   unregister_live_bed (self);
   if (self->dir != NULL && g_getenv ("KABAR_TEST_BED_KEEP") == NULL)
     remove_tree (self->dir);
@@ -1141,6 +1144,7 @@ kabar_test_bed_class_init (KabarTestBedClass *klass)
 static void
 kabar_test_bed_init (KabarTestBed *self)
 {
+  g_mutex_init (&self->tokens_lock);
   self->users = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   self->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->dropped_capabilities = g_ptr_array_new_with_free_func (g_free);
@@ -1415,10 +1419,15 @@ on_introspect (SoupServer        *server,
   SoupMessageBody *body = soup_server_message_get_request_body (message);
   g_autofree char *form = g_strndup (body->data, body->length);
   g_autoptr(GHashTable) fields = soup_form_decode (form);
-  const char *address = g_hash_table_lookup (self->tokens, g_hash_table_lookup (fields, "token"));
-  g_autofree char *reply = address != NULL
+  const char *address;
+  g_autofree char *reply = NULL;
+
+  g_mutex_lock (&self->tokens_lock);
+  address = g_hash_table_lookup (self->tokens, g_hash_table_lookup (fields, "token"));
+  reply = address != NULL
     ? g_strdup_printf ("{\"active\": true, \"username\": \"%s\"}", address)
     : g_strdup ("{\"active\": false}");
+  g_mutex_unlock (&self->tokens_lock);
 
   soup_server_message_set_status (message, 200, NULL);
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
@@ -1479,7 +1488,9 @@ kabar_test_bed_add_oauth2_token (KabarTestBed *self,
   g_return_if_fail (KABAR_IS_TEST_BED (self));
   g_return_if_fail (self->tokens != NULL);
 
+  g_mutex_lock (&self->tokens_lock);
   g_hash_table_replace (self->tokens, g_strdup (token), g_strdup (address));
+  g_mutex_unlock (&self->tokens_lock);
 }
 
 void

@@ -91,8 +91,8 @@ void             kabar_test_bed_add_postfix_config    (KabarTestBed         *sel
  * main context of the caller, which must run while a client signs in)
  * whether a token is good. */
 void             kabar_test_bed_enable_oauth2         (KabarTestBed         *self);
-/* Any time after enable_oauth2: token signs in as address; every other
- * token is refused. */
+/* Any time after enable_oauth2, from any thread: token signs in as
+ * address; every other token is refused. */
 void             kabar_test_bed_add_oauth2_token      (KabarTestBed         *self,
                                                        const char           *token,
                                                        const char           *address);

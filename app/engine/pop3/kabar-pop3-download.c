@@ -12,14 +12,14 @@
 
 #include "kabar-account.h"
 #include "kabar-store-local.h"
-#include "kabar-imap-error.h"
+#include "kabar-oauth2.h"
 #include "kabar-pop3-download.h"
 #include "kabar-pop3-session.h"
 #include "kabar-secrets.h"
 #include "kabar-sync-wait.h"
 
 #define FIRST_BATCH_SIZE      50
-#define DEFAULT_BATCH_SIZE    500
+#define DEFAULT_BATCH_SIZE    1000
 #define BATCH_BYTES_MAX       ((guint64) 16 * 1024 * 1024)
 
 /* --- the account ------------------------------------------------------------------- */
@@ -34,15 +34,6 @@ lookup_password (KabarAccount  *account,
   GError *lookup_error = NULL;
   char *secret;
 
-  if (kabar_account_get_auth_method (account) == KABAR_AUTH_OAUTH2)
-    {
-      /* The access token comes from the refresh token by the Microsoft
-       * sign-in flow, which the account assistant brings. */
-      g_set_error (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_UNAVAILABLE,
-                   "%s signs in with OAuth2, and this version of Kabar cannot yet get a token for it",
-                   kabar_account_get_address (account));
-      return NULL;
-    }
   kabar_secrets_lookup_async (kabar_account_get_id (account), KABAR_SECRET_POP3, cancellable,
                               kabar_sync_wait_done, &slot);
   result = kabar_sync_wait (&slot);
@@ -61,6 +52,54 @@ lookup_password (KabarAccount  *account,
   return secret;
 }
 
+static gboolean
+authenticate_with_token (KabarAccount      *account,
+                         KabarPop3Session  *session,
+                         const char        *token,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kabar_pop3_session_authenticate_async (session, KABAR_SASL_CREDENTIAL_OAUTH2_TOKEN,
+                                         kabar_account_get_user_name (account, KABAR_SERVER_INCOMING),
+                                         token, cancellable, kabar_sync_wait_done, &slot);
+  result = kabar_sync_wait (&slot);
+  return kabar_pop3_session_authenticate_finish (session, result, error);
+}
+
+/* A refused token may have been revoked or cut short before its time: a
+ * fresh one is tried once, in the same session (POP allows another AUTH
+ * after a failed one), before the sign-in counts as refused. */
+static gboolean
+sign_in_with_token (KabarAccount      *account,
+                    KabarPop3Session  *session,
+                    const char        *token,
+                    GCancellable      *cancellable,
+                    GError           **error)
+{
+  GError *auth_error = NULL;
+  char *fresh;
+  gboolean signed_in;
+
+  if (authenticate_with_token (account, session, token, cancellable, &auth_error))
+    return TRUE;
+  if (!g_error_matches (auth_error, KABAR_POP3_ERROR, KABAR_POP3_ERROR_AUTHENTICATION_FAILED))
+    {
+      g_propagate_error (error, auth_error);
+      return FALSE;
+    }
+  g_error_free (auth_error);
+  kabar_oauth2_forget_access_token (account);
+  fresh = kabar_oauth2_wait_for_access_token (account, cancellable, error);
+  if (fresh == NULL)
+    return FALSE;
+  signed_in = authenticate_with_token (account, session, fresh, cancellable, error);
+  kabar_secrets_free (fresh);
+  return signed_in;
+}
+
 static KabarPop3Session *
 connect_account (KabarAccount             *account,
                  GCancellable             *cancellable,
@@ -70,7 +109,9 @@ connect_account (KabarAccount             *account,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(KabarPop3Session) session = NULL;
-  char *secret = lookup_password (account, cancellable, error);
+  gboolean oauth2 = kabar_account_get_auth_method (account) == KABAR_AUTH_OAUTH2;
+  char *secret = oauth2 ? kabar_oauth2_wait_for_access_token (account, cancellable, error)
+                        : lookup_password (account, cancellable, error);
   gboolean signed_in;
 
   if (secret == NULL)
@@ -89,12 +130,17 @@ connect_account (KabarAccount             *account,
       kabar_secrets_free (secret);
       return NULL;
     }
-  kabar_pop3_session_authenticate_async (session, KABAR_SASL_CREDENTIAL_PASSWORD,
-                                         kabar_account_get_user_name (account, KABAR_SERVER_INCOMING),
-                                         secret, cancellable, kabar_sync_wait_done, &slot);
+  if (oauth2)
+    signed_in = sign_in_with_token (account, session, secret, cancellable, error);
+  else
+    {
+      kabar_pop3_session_authenticate_async (session, KABAR_SASL_CREDENTIAL_PASSWORD,
+                                             kabar_account_get_user_name (account, KABAR_SERVER_INCOMING),
+                                             secret, cancellable, kabar_sync_wait_done, &slot);
+      result = kabar_sync_wait (&slot);
+      signed_in = kabar_pop3_session_authenticate_finish (session, result, error);
+    }
   kabar_secrets_free (secret);
-  result = kabar_sync_wait (&slot);
-  signed_in = kabar_pop3_session_authenticate_finish (session, result, error);
   if (!signed_in)
     {
       kabar_pop3_session_close (session);
@@ -313,7 +359,6 @@ on_message (KabarPop3Session *session,
   download.uidl = g_strdup (g_ptr_array_index (arrival->download->uidls, msgno));
   download.raw = g_bytes_ref (message);
   download.summary = NULL;
-  download.text = NULL;
   g_array_append_val (batch->messages, download);
 }
 
@@ -394,12 +439,16 @@ wait_commit (GAsyncResult **slot,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* The msgnos of the next batch from wanted[*next]. */
+/* The msgnos of the next batch from wanted[*next]. The last batches
+ * shrink, to half of what is left: what arrives last is stored after
+ * the server is done, and a small batch is stored at once. */
 static guint
 next_batch_size (Download *download,
                  guint     next)
 {
-  guint limit = next == 0 ? FIRST_BATCH_SIZE : download->options.batch_size;
+  guint left = download->wanted->len - next;
+  guint limit = next == 0 ? FIRST_BATCH_SIZE
+                          : MIN (download->options.batch_size, MAX (FIRST_BATCH_SIZE, (left + 1) / 2));
   guint64 bytes = 0;
   guint n = 0;
 
@@ -416,31 +465,49 @@ next_batch_size (Download *download,
   return n;
 }
 
-static Batch *
-retrieve_batch (Download  *download,
-                guint      next,
-                guint      n,
-                GError   **error)
+/* A batch on its way from the server: its RETRs go out at once, and the
+ * replies come in while the caller waits for anything else on the
+ * thread's context. */
+typedef struct
 {
-  g_autoptr(Batch) batch = g_new0 (Batch, 1);
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  Arrival arrival = { download, NULL };
+  Arrival        arrival;
+  GAsyncResult  *slot;
+} Retrieval;
+
+static Retrieval *
+retrieve_start (Download *download,
+                guint     next,
+                guint     n)
+{
+  Retrieval *retrieval = g_new0 (Retrieval, 1);
+  Batch *batch = g_new0 (Batch, 1);
 
   batch->store = g_object_ref (download->store);
   batch->folder_id = download->result.folder_id;
   batch->messages = g_array_new (FALSE, FALSE, sizeof (KabarPopDownload));
-  arrival.batch = batch;
+  retrieval->arrival.download = download;
+  retrieval->arrival.batch = batch;
   kabar_pop3_session_retrieve_async (download->session,
                                      &g_array_index (download->wanted, guint, next), n,
-                                     on_message, &arrival, NULL, download->cancellable,
-                                     kabar_sync_wait_done, &slot);
-  result = kabar_sync_wait (&slot);
-  if (!kabar_pop3_session_retrieve_finish (download->session, result, error))
-    {
-      /* What arrived before the cut is stored all the same. */
-      return batch->messages->len > 0 ? g_steal_pointer (&batch) : NULL;
-    }
+                                     on_message, &retrieval->arrival, NULL, download->cancellable,
+                                     kabar_sync_wait_done, &retrieval->slot);
+  return retrieval;
+}
+
+/* Takes retrieval; what arrived, even before a cut, or NULL. */
+static Batch *
+retrieve_wait (Download   *download,
+               Retrieval  *retrieval,
+               GError    **error)
+{
+  g_autoptr(Batch) batch = retrieval->arrival.batch;
+  g_autoptr(GAsyncResult) result = kabar_sync_wait (&retrieval->slot);
+  gboolean retrieved = kabar_pop3_session_retrieve_finish (download->session, result, error);
+
+  g_free (retrieval);
+  /* What arrived before the cut is stored all the same. */
+  if (!retrieved && batch->messages->len == 0)
+    return NULL;
   return g_steal_pointer (&batch);
 }
 
@@ -521,26 +588,88 @@ drain (Download  *download,
          && handed;
 }
 
-/* Three stages at once: a batch arrives while the one before it is parsed
- * and the one before that committed; a failure stops the download once
- * what arrived is stored. */
+/* The batch after the current one is asked for before the current one
+ * is waited for, so the server always has RETRs in hand: its replies
+ * come in while this thread waits for the current one and for the
+ * commits. */
+static Retrieval *
+retrieve_ahead (Download *download,
+                guint    *next)
+{
+  guint n;
+
+  if (*next >= download->wanted->len)
+    return NULL;
+  n = next_batch_size (download, *next);
+  *next += n;
+  return retrieve_start (download, *next - n, n);
+}
+
+/* After a store failure: the batch asked for ahead runs its course (or
+ * ends with the session) and is dropped; nothing of it being stored, the
+ * next check takes it again. */
+static void
+forget_ahead (Download  *download,
+              Retrieval *ahead)
+{
+  Batch *batch;
+
+  if (ahead == NULL)
+    return;
+  batch = retrieve_wait (download, ahead, NULL);
+  if (batch != NULL)
+    batch_free (batch);
+}
+
+/* After a cut: the batch asked for ahead ends with the session, and what
+ * it brought before (its first RETRs went out before the last of the
+ * batch before it) goes the way of the rest. */
+static gboolean
+keep_ahead (Download   *download,
+            Pipeline   *pipeline,
+            Retrieval  *ahead,
+            GError    **error)
+{
+  Batch *batch;
+
+  if (ahead == NULL)
+    return TRUE;
+  batch = retrieve_wait (download, ahead, NULL);
+  if (batch == NULL)
+    return TRUE;
+  if (!hand_over (download, pipeline, error))
+    {
+      batch_free (batch);
+      return FALSE;
+    }
+  pipeline->parsing = batch;
+  parse_async (batch, &pipeline->parse_slot);
+  return TRUE;
+}
+
+/* Four stages at once: a batch arrives while the one after it is asked
+ * for, the one before it is parsed, and the one before that committed;
+ * a failure stops the download once what arrived is stored. */
 static gboolean
 download_new (Download  *download,
               GError   **error)
 {
   Pipeline pipeline = { NULL };
   guint next = 0;
+  Retrieval *current = retrieve_ahead (download, &next);
 
-  while (next < download->wanted->len)
+  while (current != NULL)
     {
-      guint n = next_batch_size (download, next);
+      Retrieval *ahead = retrieve_ahead (download, &next);
       GError *retrieve_error = NULL;
-      Batch *batch = retrieve_batch (download, next, n, &retrieve_error);
+      Batch *batch = retrieve_wait (download, current, &retrieve_error);
 
+      current = ahead;
       if (!hand_over (download, &pipeline, error))
         {
           g_clear_pointer (&batch, batch_free);
           g_clear_error (&retrieve_error);
+          forget_ahead (download, current);
           drain (download, &pipeline, NULL);
           g_clear_error (&pipeline.refusal);
           return FALSE;
@@ -552,12 +681,12 @@ download_new (Download  *download,
         }
       if (retrieve_error != NULL)
         {
-          drain (download, &pipeline, NULL);
+          if (keep_ahead (download, &pipeline, current, NULL))
+            drain (download, &pipeline, NULL);
           g_clear_error (&pipeline.refusal);
           g_propagate_error (error, retrieve_error);
           return FALSE;
         }
-      next += n;
     }
   if (!drain (download, &pipeline, error))
     {
@@ -671,23 +800,36 @@ run_session (Download  *download,
          && delete_and_quit (download, error);
 }
 
-/* Each batch is indexed for search once stored; a check cut short (a
- * kill, a full disk) can leave some out, and the next check may download
- * nothing that would take them in. */
+/* The download stores each message with the summary its header block
+ * gives; its text, snippet and place in the search index come here, after
+ * the session, so they never hold the server up. Run whatever ended the
+ * session: what a check cut short or a crash left is read by the next
+ * one, even one that cannot reach the server. */
 static void
-index_leftovers (Download *download)
+read_texts (Download *download)
 {
-  g_autoptr(GError) error = NULL;
-  guint indexed = 0;
+  guint read = 0;
 
   do
-    if (!kabar_store_index_pending (download->store, DEFAULT_BATCH_SIZE, &indexed, &error))
-      {
-        g_warning ("Downloaded mail of %s stays out of the search index for now: %s",
-                   kabar_account_get_address (download->account), error->message);
-        return;
-      }
-  while (indexed > 0 && !g_cancellable_is_cancelled (download->cancellable));
+    {
+      g_autoptr(GError) error = NULL;
+      GArray *folder_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      if (!kabar_store_read_pending_texts (download->store, DEFAULT_BATCH_SIZE, &read,
+                                           folder_ids, &error))
+        {
+          g_warning ("Downloaded mail of %s stays out of the search index for now: %s",
+                     kabar_account_get_address (download->account), error->message);
+          g_array_unref (folder_ids);
+          return;
+        }
+      /* Told as it goes: the snippets of the top of the list come first. */
+      if (folder_ids->len > 0 && download->options.texts_read != NULL)
+        download->options.texts_read (folder_ids, download->options.texts_read_data);
+      else
+        g_array_unref (folder_ids);
+    }
+  while (read > 0 && !g_cancellable_is_cancelled (download->cancellable));
 }
 
 gboolean
@@ -712,7 +854,10 @@ kabar_pop3_download_run (KabarAccount                   *account,
     download.options.batch_size = DEFAULT_BATCH_SIZE;
   download.session = connect_account (account, cancellable, problem, error);
   if (download.session == NULL)
-    return FALSE;
+    {
+      read_texts (&download);
+      return FALSE;
+    }
   download.server = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   download.uidls = g_ptr_array_new_with_free_func (g_free);
   download.sizes = g_array_new (FALSE, TRUE, sizeof (guint64));
@@ -720,8 +865,7 @@ kabar_pop3_download_run (KabarAccount                   *account,
   done = run_session (&download, error);
   /* Without QUIT nothing DELE marked is removed. */
   kabar_pop3_session_close (download.session);
-  if (done)
-    index_leftovers (&download);
+  read_texts (&download);
   g_object_unref (download.session);
   g_hash_table_unref (download.server);
   g_ptr_array_unref (download.uidls);

@@ -31,6 +31,13 @@ typedef void (*KabarPop3DownloadStoredFunc)   (gint64   folder_id,
                                                GArray  *message_ids,
                                                gpointer user_data);
 
+/* Called after each part of the text pass is committed, on the
+ * download's thread, with the folders (gint64, each once) whose messages
+ * got their text, snippet and attachment mark: what lists them is out of
+ * date. The array is the callee's. */
+typedef void (*KabarPop3DownloadTextsFunc)    (GArray  *folder_ids,
+                                               gpointer user_data);
+
 typedef struct
 {
   /* Messages a batch holds once the first, small one is in; 0 for the
@@ -42,6 +49,8 @@ typedef struct
   gpointer                      progress_data;
   KabarPop3DownloadStoredFunc   stored;
   gpointer                      stored_data;
+  KabarPop3DownloadTextsFunc    texts_read;
+  gpointer                      texts_read_data;
 } KabarPop3DownloadOptions;
 
 /* What one check of the server did. */
@@ -77,6 +86,13 @@ typedef struct
  * - deletes on the server what the account's policy says (only what is
  *   durably stored), and marks it deleted only once QUIT's +OK says the
  *   server did it.
+ * - then, the session closed, reads the text of what was stored without
+ *   it, this check's mail and any a crash or a cut left before
+ *   (kabar_store_read_pending_texts()): a message is listed once its
+ *   batch is committed, and found by search, with its snippet, once its
+ *   text is read (options->texts_read says where). This is done
+ *   whatever ended the session, and stops early when cancelled; a
+ *   failure here fails nothing (the next check reads what is left).
  *
  * Sequential: runs the thread-default main context until done (see
  * kabar-sync-wait.h), so call it on a worker thread, never the UI's.

@@ -13,6 +13,7 @@
 
 #include "kabar-backoff.h"
 #include "kabar-net-error.h"
+#include "kabar-oauth2.h"
 #include "kabar-outbox.h"
 #include "kabar-secrets.h"
 #include "kabar-smtp-client.h"
@@ -275,6 +276,54 @@ open_client (KabarOutbox  *self,
 }
 
 static gboolean
+authenticate_with_token (KabarOutbox      *self,
+                         KabarSmtpClient  *client,
+                         const char       *token,
+                         GError          **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kabar_smtp_client_authenticate_async (client, KABAR_SASL_CREDENTIAL_OAUTH2_TOKEN,
+                                        kabar_account_get_user_name (self->account,
+                                                                     KABAR_SERVER_OUTGOING),
+                                        token, self->cancellable, kabar_sync_wait_done, &slot);
+  result = kabar_sync_wait (&slot);
+  return kabar_smtp_client_authenticate_finish (client, result, error);
+}
+
+/* A refused token may have been revoked or cut short before its time: a
+ * fresh one is tried once, on the same connection (SMTP allows another
+ * AUTH after a failed one), before the sign-in counts as refused. */
+static gboolean
+sign_in_with_token (KabarOutbox      *self,
+                    KabarSmtpClient  *client,
+                    GError          **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      GError *auth_error = NULL;
+      char *token = kabar_oauth2_wait_for_access_token (self->account, self->cancellable, error);
+      gboolean done;
+
+      if (token == NULL)
+        return FALSE;
+      done = authenticate_with_token (self, client, token, &auth_error);
+      kabar_secrets_free (token);
+      if (done)
+        return TRUE;
+      if (attempt > 0 ||
+          !g_error_matches (auth_error, KABAR_SMTP_ERROR, KABAR_SMTP_ERROR_AUTHENTICATION_FAILED))
+        {
+          g_propagate_error (error, auth_error);
+          return FALSE;
+        }
+      g_error_free (auth_error);
+      kabar_oauth2_forget_access_token (self->account);
+    }
+}
+
+static gboolean
 sign_in (KabarOutbox      *self,
          KabarSmtpClient  *client,
          GError          **error)
@@ -285,14 +334,7 @@ sign_in (KabarOutbox      *self,
   gboolean done;
 
   if (kabar_account_get_auth_method (self->account) == KABAR_AUTH_OAUTH2)
-    {
-      /* As kabar-mail-service-jobs.c says for IMAP: the token comes with
-       * the Microsoft sign-in flow, which the account assistant brings. */
-      g_set_error (error, KABAR_SMTP_ERROR, KABAR_SMTP_ERROR_AUTHENTICATION_UNAVAILABLE,
-                   "%s signs in with OAuth2, and this version of Kabar cannot yet get a token for it",
-                   kabar_account_get_address (self->account));
-      return FALSE;
-    }
+    return sign_in_with_token (self, client, error);
   secret = lookup_secret (self, error);
   if (secret == NULL)
     return FALSE;
@@ -435,7 +477,27 @@ static gboolean
 is_temporary (const GError *error)
 {
   return kabar_smtp_error_is_temporary (error) ||
-         g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_TLS_HANDSHAKE);
+         g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_TLS_HANDSHAKE) ||
+         (error->domain == KABAR_OAUTH2_ERROR && !kabar_oauth2_error_needs_user (error));
+}
+
+/* No OAuth2 token for the account (the sign-in was revoked, or the
+ * account's client ID is refused): nothing is wrong with the message,
+ * which waits, queued and due at once, for kabar_outbox_wake() after the
+ * user signed in again; failing it would take it out of the outbox. */
+static void
+keep_for_sign_in (KabarOutbox  *self,
+                  gint64        id,
+                  const GError *failure)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kabar_store_outbox_defer (self->store, id, failure->message, now_unix (), &error))
+    report_store_error (self, id, error);
+  self->blocked = TRUE;
+  self->account_error_shown = TRUE;
+  emit_later (self, ACCOUNT_ERROR, 0, NULL, 0, failure);
+  emit_later (self, CHANGED, 0, NULL, 0, NULL);
 }
 
 /* A failure before the "." or a definite verdict after it. */
@@ -448,6 +510,11 @@ give_up_or_defer (KabarOutbox  *self,
 
   if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (kabar_oauth2_error_needs_user (failure))
+    {
+      keep_for_sign_in (self, id, failure);
+      return;
+    }
   if (is_temporary (failure))
     {
       guint delay_ms = kabar_backoff_next_delay (self->backoff);

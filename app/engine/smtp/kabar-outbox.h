@@ -24,8 +24,10 @@ G_BEGIN_DECLS
  * durable transaction. A temporary failure before the "." (or a 4xx
  * verdict) queues it again after a back-off; a permanent one (5xx, a
  * refused recipient, too large, a refused sign-in) keeps it FAILED for the
- * user; a cut after the "." leaves it UNCONFIRMED. Nothing is tried while
- * the network is away.
+ * user; a cut after the "." leaves it UNCONFIRMED. When no OAuth2 token
+ * can be had (kabar_oauth2_error_needs_user(): the user must sign in
+ * again) the message stays queued and the outbox waits for a wake after
+ * the new sign-in. Nothing is tried while the network is away.
  *
  * Threads: make it, start, stop and talk to it on one thread; its signals
  * come on that thread's thread-default main context (at creation). The

@@ -440,7 +440,9 @@ make_provisional (KabarStoreConnection  *connection,
 /* The provisional copy of a message in another folder, with its body
  * when it has one: the server's copy cannot be fetched before the replay.
  * The body goes in after the row is indexed, so that its triggers find
- * the index as they expect it. */
+ * the index as they expect it. A POP download whose text is not read yet
+ * (version-008.sql) leaves its copy waiting for it too: nothing else
+ * would ever read the copy's. */
 static gboolean
 copy_row (KabarStoreConnection  *connection,
           gint64                 source_id,
@@ -474,6 +476,10 @@ copy_row (KabarStoreConnection  *connection,
          && run_with_ints (connection,
                            "INSERT INTO bodies (message_id, raw, fetched, text) "
                            "SELECT ?2, raw, fetched, text FROM bodies WHERE message_id = ?1",
+                           source_id, *target_id, error)
+         && run_with_ints (connection,
+                           "INSERT INTO text_pending (message_id) "
+                           "SELECT ?2 FROM text_pending WHERE message_id = ?1",
                            source_id, *target_id, error);
 }
 

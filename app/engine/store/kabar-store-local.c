@@ -17,9 +17,6 @@
 #include "kabar-store-local.h"
 #include "kabar-store-private.h"
 
-/* As much text of a message as the IMAP body fetch indexes. */
-#define LOCAL_BODY_TEXT_MAX ((gsize) 256 * 1024)
-
 #define SECONDS_PER_DAY 86400
 
 static gboolean
@@ -64,10 +61,9 @@ fill_from (KabarMessageSummary *summary,
     summary->from_address = g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (first)));
 }
 
-/* "<a@x> <b@y>", as the sync writes References. */
-static char *
-format_ids (const char *value,
-            gboolean    first_only)
+char *
+kabar_store_format_message_ids (const char *value,
+                                gboolean    first_only)
 {
   GMimeReferences *references;
   GString *text;
@@ -122,8 +118,10 @@ fill_summary (KabarMessageSummary *summary,
   g_object_unref (to);
   g_object_unref (cc);
   summary->message_id = g_strdup (g_mime_message_get_message_id (message));
-  summary->in_reply_to = format_ids (g_mime_object_get_header (object, "In-Reply-To"), TRUE);
-  summary->references = format_ids (g_mime_object_get_header (object, "References"), FALSE);
+  summary->in_reply_to = kabar_store_format_message_ids (g_mime_object_get_header (object, "In-Reply-To"),
+                                                        TRUE);
+  summary->references = kabar_store_format_message_ids (g_mime_object_get_header (object, "References"),
+                                                       FALSE);
   g_mime_message_foreach (message, find_attachment, &summary->has_attachments);
 }
 
@@ -453,18 +451,30 @@ kabar_store_complete_pending_locally (KabarStore  *self,
 
 /* POP bookkeeping. */
 
-/* What the transaction writes of one message; the summary and text are
- * the download's. */
+/* What the transaction writes of one message; the summary is the
+ * download's. */
 typedef struct
 {
-  gint64 folder_id;
   const char *uidl;
   GBytes *raw;
-  const char *text;
-  KabarMessageFlags flags;
   KabarMessageSummary *summary;
   gint64 message_id;
 } PopAddition;
+
+/* A batch: its messages take the folder's next local uids in turn, and
+ * the folder's counts and uidnext are written once, at the end. */
+typedef struct
+{
+  gint64 folder_id;
+  KabarMessageFlags flags;
+  PopAddition *additions;
+  guint n;
+  gint64 next_uid;
+  guint added;
+  KabarStoreThreader threader;
+  /* The rows this transaction adds are those above it (AUTOINCREMENT). */
+  gint64 last_old_id;
+} PopBatch;
 
 static gboolean
 uidl_known (KabarStoreConnection  *connection,
@@ -482,34 +492,38 @@ uidl_known (KabarStoreConnection  *connection,
   return kabar_store_statement_step (stmt, known, error);
 }
 
-/* Not indexed here: the body's triggers would index the message again
- * (a 'delete' and an insert in the full-text index for each), and
- * indexing is best done once, outside the flushed transaction, by
- * kabar_store_index_pending(). Counted as kabar_store_insert_summaries()
- * counts a batch. */
+/* Neither indexed nor read for its text here: both need the whole
+ * message parsed, which costs more than the server takes to send a small
+ * one. kabar_store_read_pending_texts() does both later, outside the
+ * flushed transaction (version-008.sql). Marked for the whole batch at
+ * once, before the bodies, whose search triggers skip a marked row. */
 static gboolean
-leave_unindexed_and_count (KabarStoreConnection  *connection,
-                           const PopAddition     *addition,
-                           GError               **error)
+leave_for_later (KabarStoreConnection  *connection,
+                 const PopBatch        *batch,
+                 GError               **error)
 {
-  return run_with_ints (connection, "INSERT INTO unindexed (message_id) VALUES (?1)",
-                        addition->message_id, 0, error)
-         && run_with_ints (connection,
-                           "UPDATE folders SET total_count = total_count + 1, "
-                           "  unread_count = unread_count + ((?2 & 1) = 0) "
-                           "WHERE id = ?1",
-                           addition->folder_id, addition->flags, error);
+  return batch->added == 0
+         || (run_with_ints (connection,
+                            "INSERT INTO unindexed (message_id) "
+                            "SELECT id FROM messages WHERE id > ?1 ORDER BY id",
+                            batch->last_old_id, 0, error)
+             && run_with_ints (connection,
+                               "INSERT INTO text_pending (message_id) "
+                               "SELECT id FROM messages WHERE id > ?1 ORDER BY id",
+                               batch->last_old_id, 0, error));
 }
 
+/* The raw message alone: its text comes later, and writing it then
+ * rewrites the row once. */
 static gboolean
-insert_body (KabarStoreConnection  *connection,
-             const PopAddition     *addition,
-             GError               **error)
+insert_raw_body (KabarStoreConnection  *connection,
+                 const PopAddition     *addition,
+                 GError               **error)
 {
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
-                                    "INSERT INTO bodies (message_id, raw, fetched, text) "
-                                    "VALUES (?1, ?2, 1, ?3)",
+                                    "INSERT INTO bodies (message_id, raw, fetched) "
+                                    "VALUES (?1, ?2, 1)",
                                     error);
   gsize size = 0;
   gconstpointer raw = g_bytes_get_data (addition->raw, &size);
@@ -518,7 +532,6 @@ insert_body (KabarStoreConnection  *connection,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, addition->message_id);
   sqlite3_bind_blob64 (stmt, 2, raw != NULL ? raw : "", size, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, addition->text, -1, SQLITE_STATIC);
   return kabar_store_statement_run (stmt, error);
 }
 
@@ -541,32 +554,77 @@ remember_uidl (KabarStoreConnection  *connection,
   return kabar_store_statement_run (stmt, error);
 }
 
+/* The row first; its body and UIDL once the batch's rows are marked
+ * (leave_for_later()). A message already stored keeps message_id 0. */
 static gboolean
-add_pop_message (KabarStoreConnection  *connection,
-                 gpointer               data,
-                 GError               **error)
+add_pop_row (KabarStoreConnection  *connection,
+             PopBatch              *batch,
+             PopAddition           *addition,
+             GError               **error)
 {
-  PopAddition *addition = data;
   gboolean known = FALSE;
-  gint64 uid = 0;
 
   if (!uidl_known (connection, addition->uidl, &known, error))
     return FALSE;
   if (known)
     return TRUE;
-  return take_local_uid (connection, addition->folder_id, &uid, error)
-         && kabar_store_insert_message_row (connection, addition->folder_id, addition->summary,
-                                            uid, addition->flags, &addition->message_id, error)
-         && leave_unindexed_and_count (connection, addition, error)
-         && insert_body (connection, addition, error)
-         && remember_uidl (connection, addition, error);
+  /* Its conversation is looked up with its text, later (version-008.sql):
+   * the lookups were a tenth of the download's store write. */
+  if (!kabar_store_insert_message_row_in (connection, &batch->threader, TRUE, batch->folder_id,
+                                          addition->summary, batch->next_uid, batch->flags,
+                                          &addition->message_id, error))
+    return FALSE;
+  batch->next_uid++;
+  batch->added++;
+  return TRUE;
 }
 
-typedef struct
+static gboolean
+add_pop_body (KabarStoreConnection  *connection,
+              const PopAddition     *addition,
+              GError               **error)
 {
-  PopAddition *additions;
-  guint n;
-} PopBatch;
+  return addition->message_id == 0
+         || (insert_raw_body (connection, addition, error)
+             && remember_uidl (connection, addition, error));
+}
+
+/* The first uid of the batch, as take_local_uid() would give it. */
+static gboolean
+first_local_uid (KabarStoreConnection  *connection,
+                 PopBatch              *batch,
+                 GError               **error)
+{
+  gint64 uid = 0;
+
+  if (!take_local_uid (connection, batch->folder_id, &uid, error))
+    return FALSE;
+  batch->next_uid = uid;
+  return TRUE;
+}
+
+/* Counted as kabar_store_insert_summaries() counts a batch: once. */
+static gboolean
+count_batch (KabarStoreConnection  *connection,
+             const PopBatch        *batch,
+             GError               **error)
+{
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection,
+                                    "UPDATE folders SET uidnext = ?2, "
+                                    "  total_count = total_count + ?3, "
+                                    "  unread_count = unread_count + ?4 "
+                                    "WHERE id = ?1",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, batch->folder_id);
+  sqlite3_bind_int64 (stmt, 2, batch->next_uid);
+  sqlite3_bind_int64 (stmt, 3, batch->added);
+  sqlite3_bind_int64 (stmt, 4, (batch->flags & KABAR_MESSAGE_FLAG_SEEN) ? 0 : batch->added);
+  return kabar_store_statement_run (stmt, error);
+}
 
 static gboolean
 add_pop_messages (KabarStoreConnection  *connection,
@@ -574,26 +632,27 @@ add_pop_messages (KabarStoreConnection  *connection,
                   GError               **error)
 {
   PopBatch *batch = data;
+  guint i;
 
-  for (guint i = 0; i < batch->n; i++)
-    if (!add_pop_message (connection, &batch->additions[i], error))
-      {
-        g_prefix_error (error, "Storing the downloaded message %s: ", batch->additions[i].uidl);
-        return FALSE;
-      }
-  return TRUE;
-}
+  batch->added = 0;
+  if (!first_local_uid (connection, batch, error)
+      || !kabar_store_threader_init (&batch->threader, connection, error)
+      || !kabar_store_connection_query_int (connection, "SELECT max (id) FROM messages",
+                                            &batch->last_old_id, error))
+    return FALSE;
+  for (i = 0; i < batch->n; i++)
+    if (!add_pop_row (connection, batch, &batch->additions[i], error))
+      goto failed;
+  if (!leave_for_later (connection, batch, error))
+    return FALSE;
+  for (i = 0; i < batch->n; i++)
+    if (!add_pop_body (connection, &batch->additions[i], error))
+      goto failed;
+  return count_batch (connection, batch, error);
 
-/* The messages are safe once stored; the index is not worth failing the
- * download for: what is left unindexed is indexed by the next call. */
-static void
-index_downloads (KabarStore *self,
-                 guint       n)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!kabar_store_index_pending (self, n, NULL, &error))
-    g_warning ("Downloaded mail stays out of the search index for now: %s", error->message);
+failed:
+  g_prefix_error (error, "Storing the downloaded message %s: ", batch->additions[i].uidl);
+  return FALSE;
 }
 
 void
@@ -604,16 +663,13 @@ kabar_store_pop_prepare (KabarPopDownload *messages,
 
   for (guint i = 0; i < n; i++)
     if (messages[i].summary == NULL)
-      /* One parse for both. */
-      messages[i].summary = kabar_store_parse_raw (messages[i].raw, LOCAL_BODY_TEXT_MAX,
-                                                   &messages[i].text);
+      messages[i].summary = kabar_store_summary_from_header_block (messages[i].raw);
 }
 
 void
 kabar_store_pop_download_clear (KabarPopDownload *message)
 {
   g_clear_pointer (&message->summary, kabar_message_summary_free);
-  g_clear_pointer (&message->text, g_free);
 }
 
 gboolean
@@ -626,25 +682,21 @@ kabar_store_pop_add_messages (KabarStore       *self,
                               GError          **error)
 {
   g_autofree PopAddition *additions = g_new0 (PopAddition, n);
-  PopBatch batch = { additions, n };
+  PopBatch batch = { folder_id, flags, additions, n };
   gboolean stored;
 
   g_return_val_if_fail (KABAR_IS_STORE (self), FALSE);
   g_return_val_if_fail (messages != NULL || n == 0, FALSE);
 
-  /* Parsed before the writer is taken: the other writers need not wait
-   * for GMime. */
+  /* Read before the writer is taken: the other writers need not wait. */
   kabar_store_pop_prepare (messages, n);
   for (guint i = 0; i < n; i++)
     {
       g_return_val_if_fail (messages[i].uidl != NULL && messages[i].raw != NULL, FALSE);
-      additions[i].folder_id = folder_id;
       additions[i].uidl = messages[i].uidl;
       additions[i].raw = messages[i].raw;
-      additions[i].flags = flags;
       additions[i].summary = messages[i].summary;
       additions[i].summary->internal_date = internal_date;
-      additions[i].text = messages[i].text;
     }
   /* One flush for the batch: a flush a message would make a large
    * mailbox far slower to download than the server is to send it. */
@@ -652,11 +704,11 @@ kabar_store_pop_add_messages (KabarStore       *self,
                                         &batch, error);
   for (guint i = 0; stored && i < n; i++)
     messages[i].summary->id = additions[i].message_id;
-  if (stored && n > 0)
-    index_downloads (self, n);
   return stored;
 }
 
+/* One message, searchable on return: the texts pending, its own among
+ * them, are read at once. */
 gboolean
 kabar_store_pop_add_message (KabarStore          *self,
                              gint64               folder_id,
@@ -666,17 +718,29 @@ kabar_store_pop_add_message (KabarStore          *self,
                              gint64               internal_date,
                              GError             **error)
 {
-  KabarPopDownload message = { uidl, raw, NULL, NULL };
+  KabarPopDownload message = { uidl, raw, NULL };
+  g_autoptr(GError) text_error = NULL;
   gboolean stored;
+  guint read = 0;
 
   g_return_val_if_fail (uidl != NULL, FALSE);
   g_return_val_if_fail (raw != NULL, FALSE);
 
   stored = kabar_store_pop_add_messages (self, folder_id, &message, 1, flags, internal_date, error);
   kabar_store_pop_download_clear (&message);
-  return stored;
+  if (!stored)
+    return FALSE;
+  do
+    if (!kabar_store_read_pending_texts (self, G_MAXUINT, &read, NULL, &text_error))
+      {
+        /* Stored is stored: the next call reads what is left. */
+        g_warning ("Downloaded mail stays out of the search index for now: %s",
+                   text_error->message);
+        break;
+      }
+  while (read > 0);
+  return TRUE;
 }
-
 typedef struct
 {
   GHashTable *known;

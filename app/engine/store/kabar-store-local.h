@@ -56,10 +56,11 @@ gboolean   kabar_store_complete_pending_locally (KabarStore                 *sel
 /* Stores a downloaded message in folder_id, with the next local uid of the
  * folder, its summary read from raw, raw as its body, and remembers
  * uidl, in one transaction flushed to disk: once this returns, the server
- * may delete the message. It is indexed for search after that
- * transaction, which it need not wait for. A uidl
- * already known adds nothing and returns TRUE. internal_date is unix
- * seconds (when it was downloaded, POP has no other). */
+ * may delete the message. Its text is then read and it is indexed for
+ * search (kabar_store_read_pending_texts(), with any other message
+ * waiting for it), after that transaction, which need not wait for them.
+ * A uidl already known adds nothing and returns TRUE. internal_date is
+ * unix seconds (when it was downloaded, POP has no other). */
 gboolean   kabar_store_pop_add_message          (KabarStore                 *self,
                                                  gint64                      folder_id,
                                                  const char                 *uidl,
@@ -67,21 +68,21 @@ gboolean   kabar_store_pop_add_message          (KabarStore                 *sel
                                                  KabarMessageFlags           flags,
                                                  gint64                      internal_date,
                                                  GError                    **error);
-/* One downloaded message of a batch. summary and text are what
+/* One downloaded message of a batch. summary is what
  * kabar_store_pop_prepare() read of raw, NULL before; the caller frees
- * them with kabar_store_pop_download_clear(). */
+ * it with kabar_store_pop_download_clear(). */
 typedef struct
 {
   const char          *uidl;
   GBytes              *raw;
   KabarMessageSummary *summary;
-  char                *text;
 } KabarPopDownload;
 
-/* Reads each message's envelope and its text for the search index (a
- * GMime parse each, most of the cost of storing a download), on any
- * thread and without the store: a download parses a batch while the one
- * before it is written. */
+/* Reads each message's summary from its header block (no MIME parse of
+ * the message: a few microseconds), on any thread and without the store:
+ * a download reads a batch while the one before it is written.
+ * has_attachments is known for a message of one part; a multipart's is
+ * FALSE until kabar_store_read_pending_texts() reads its parts. */
 void       kabar_store_pop_prepare              (KabarPopDownload           *messages,
                                                  guint                       n);
 void       kabar_store_pop_download_clear       (KabarPopDownload           *message);
@@ -89,13 +90,35 @@ void       kabar_store_pop_download_clear       (KabarPopDownload           *mes
 /* kabar_store_pop_add_message() for n messages in one transaction, flushed
  * to disk once: all of them are stored, with their UIDLs, or none. Those
  * not prepared yet are prepared first. Once stored, each summary's id is
- * the message's (0 for a UIDL already known, which added nothing). */
+ * the message's (0 for a UIDL already known, which added nothing). They
+ * are listed at once, with no snippet yet and each in a conversation of
+ * its own, and found by search and joined to their conversations only
+ * once kabar_store_read_pending_texts() read them: that mark is stored
+ * with them, so a crash before it leaves them for the next call. */
 gboolean   kabar_store_pop_add_messages         (KabarStore                 *self,
                                                  gint64                      folder_id,
                                                  KabarPopDownload           *messages,
                                                  guint                       n,
                                                  KabarMessageFlags           flags,
                                                  gint64                      internal_date,
+                                                 GError                    **error);
+/* For the oldest limit messages stored without their text (by
+ * kabar_store_pop_add_messages(), before or in an earlier run): parses
+ * each raw body with GMime, outside the writer, then in one transaction
+ * stores its text for search and its snippet, corrects its attachment
+ * mark, joins it to its conversation (the threads of kabar-store.h), and
+ * indexes it for search. *read (may be NULL) says how many were taken: 0
+ * when none is left. folder_ids (gint64, may be NULL) gets the folders
+ * whose messages changed (their snippets, marks and conversations), each once:
+ * the lists showing them are out of date. A message deleted meanwhile is
+ * simply not there. A copy or a move made before its text was read
+ * carries the mark (kabar_store_change_copy()) and is read as well. Not
+ * flushed to disk: a commit lost in a crash leaves the marks, and the
+ * next call reads those messages again. */
+gboolean   kabar_store_read_pending_texts       (KabarStore                 *self,
+                                                 guint                       limit,
+                                                 guint                      *read,
+                                                 GArray                     *folder_ids,
                                                  GError                    **error);
 /* Every UIDL remembered, downloaded and not yet forgotten: a set (keys
  * are the UIDLs, values NULL). */

@@ -354,25 +354,28 @@ kabar_store_insert_summaries (KabarStore  *self,
 }
 
 gboolean
-kabar_store_insert_message_row (KabarStoreConnection       *connection,
-                                gint64                      folder_id,
-                                const KabarMessageSummary  *summary,
-                                gint64                      uid,
-                                KabarMessageFlags           flags,
-                                gint64                     *message_id,
-                                GError                    **error)
+kabar_store_insert_message_row_in (KabarStoreConnection       *connection,
+                                   KabarStoreThreader         *threader,
+                                   gboolean                    join_later,
+                                   gint64                      folder_id,
+                                   const KabarMessageSummary  *summary,
+                                   gint64                      uid,
+                                   KabarMessageFlags           flags,
+                                   gint64                     *message_id,
+                                   GError                    **error)
 {
   g_autoptr(KabarStoreStatement) insert = kabar_store_connection_prepare (connection, insert_sql,
                                                                          error);
   g_auto(MessageIds) ids = { NULL, };
-  KabarStoreThreader threader;
   gint64 thread_id;
 
-  if (insert == NULL || !kabar_store_threader_init (&threader, connection, error))
+  if (insert == NULL)
     return FALSE;
   message_ids_init (&ids, summary);
-  if (!kabar_store_threader_assign (&threader, ids.message_id, ids.in_reply_to,
-                                    ids.references, &thread_id, error))
+  if (join_later)
+    thread_id = kabar_store_threader_new_thread (threader);
+  else if (!kabar_store_threader_assign (threader, ids.message_id, ids.in_reply_to,
+                                         ids.references, &thread_id, error))
     return FALSE;
   bind_summary (insert, folder_id, summary, &ids, thread_id);
   sqlite3_bind_int64 (insert, 2, uid);
@@ -381,6 +384,22 @@ kabar_store_insert_message_row (KabarStoreConnection       *connection,
     return FALSE;
   *message_id = sqlite3_last_insert_rowid (kabar_store_connection_get_db (connection));
   return TRUE;
+}
+
+gboolean
+kabar_store_insert_message_row (KabarStoreConnection       *connection,
+                                gint64                      folder_id,
+                                const KabarMessageSummary  *summary,
+                                gint64                      uid,
+                                KabarMessageFlags           flags,
+                                gint64                     *message_id,
+                                GError                    **error)
+{
+  KabarStoreThreader threader;
+
+  return kabar_store_threader_init (&threader, connection, error)
+         && kabar_store_insert_message_row_in (connection, &threader, FALSE, folder_id, summary,
+                                               uid, flags, message_id, error);
 }
 
 /* Flags. */

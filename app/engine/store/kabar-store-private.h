@@ -10,6 +10,7 @@
 
 #include "kabar-store.h"
 #include "kabar-store-connection.h"
+#include "kabar-store-threads.h"
 
 G_BEGIN_DECLS
 
@@ -99,6 +100,19 @@ gboolean kabar_store_insert_message_row (KabarStoreConnection       *connection,
                                          KabarMessageFlags           flags,
                                          gint64                     *message_id,
                                          GError                    **error);
+/* The same with the batch's threader: the rows of one transaction share
+ * it, as the next thread id needs reading once. With join_later the row
+ * starts a thread of its own, for kabar_store_thread_join() to join it to
+ * its conversation later. */
+gboolean kabar_store_insert_message_row_in (KabarStoreConnection       *connection,
+                                            KabarStoreThreader         *threader,
+                                            gboolean                    join_later,
+                                            gint64                      folder_id,
+                                            const KabarMessageSummary  *summary,
+                                            gint64                      uid,
+                                            KabarMessageFlags           flags,
+                                            gint64                     *message_id,
+                                            GError                    **error);
 /* kabar_store_change_append() inside a transaction that does more (the
  * outbox files the sent copy in the one that drops the message). */
 gboolean kabar_store_change_append_in   (KabarStoreConnection       *connection,
@@ -136,5 +150,13 @@ KabarMessageSummary *kabar_store_summary_from_raw (GBytes           *raw);
 KabarMessageSummary *kabar_store_parse_raw        (GBytes           *raw,
                                                    gsize             text_max,
                                                    char            **text);
+/* The same from the header block alone, without a GMime parse of the
+ * message (kabar-store-headers.c): has_attachments is right for a
+ * single part, FALSE for a multipart until its parts are read. */
+KabarMessageSummary *kabar_store_summary_from_header_block (GBytes *raw);
+/* "<a@x> <b@y>" from a header of Message-IDs, as the sync writes
+ * References; only the first with first_only. NULL for none. */
+char                *kabar_store_format_message_ids (const char *value,
+                                                     gboolean    first_only);
 
 G_END_DECLS

@@ -213,6 +213,24 @@ merge_thread (KabarStoreConnection  *connection,
   return kabar_store_statement_run (stmt, error);
 }
 
+/* The oldest thread keeps its id: the others are usually a reply or two
+ * that arrived before this message. */
+static gboolean
+merge_into_oldest (KabarStoreConnection  *connection,
+                   GArray                *threads,
+                   gint64                *oldest,
+                   GError               **error)
+{
+  *oldest = g_array_index (threads, gint64, 0);
+  for (guint i = 1; i < threads->len; i++)
+    *oldest = MIN (*oldest, g_array_index (threads, gint64, i));
+  for (guint i = 0; i < threads->len; i++)
+    if (g_array_index (threads, gint64, i) != *oldest
+        && !merge_thread (connection, g_array_index (threads, gint64, i), *oldest, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 kabar_store_threader_assign (KabarStoreThreader    *self,
                              const char            *message_id,
@@ -222,26 +240,37 @@ kabar_store_threader_assign (KabarStoreThreader    *self,
                              GError               **error)
 {
   g_autoptr(GArray) threads = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint64 oldest;
 
   if (!collect_related_threads (self->connection, message_id, in_reply_to, references,
                                 threads, error))
     return FALSE;
   if (threads->len == 0)
     {
-      *thread_id = self->next_thread_id++;
+      *thread_id = kabar_store_threader_new_thread (self);
       return TRUE;
     }
+  return merge_into_oldest (self->connection, threads, thread_id, error);
+}
 
-  /* The oldest thread keeps its id: the others are usually a reply or two
-   * that arrived before this message. */
-  oldest = g_array_index (threads, gint64, 0);
-  for (guint i = 1; i < threads->len; i++)
-    oldest = MIN (oldest, g_array_index (threads, gint64, i));
-  for (guint i = 0; i < threads->len; i++)
-    if (g_array_index (threads, gint64, i) != oldest
-        && !merge_thread (self->connection, g_array_index (threads, gint64, i), oldest, error))
-      return FALSE;
-  *thread_id = oldest;
-  return TRUE;
+gint64
+kabar_store_threader_new_thread (KabarStoreThreader *self)
+{
+  return self->next_thread_id++;
+}
+
+gboolean
+kabar_store_thread_join (KabarStoreConnection  *connection,
+                         const char            *message_id,
+                         const char            *in_reply_to,
+                         GPtrArray             *references,
+                         gint64                 own_thread,
+                         GError               **error)
+{
+  g_autoptr(GArray) threads = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 oldest;
+
+  g_array_append_val (threads, own_thread);
+  return collect_related_threads (connection, message_id, in_reply_to, references, threads,
+                                  error)
+         && merge_into_oldest (connection, threads, &oldest, error);
 }

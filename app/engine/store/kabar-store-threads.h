@@ -42,5 +42,17 @@ gboolean   kabar_store_threader_assign    (KabarStoreThreader    *self,
                                            GPtrArray             *references,
                                            gint64                *thread_id,
                                            GError               **error);
+/* A thread of its own, for a message joined to its conversation later
+ * (kabar_store_thread_join()). */
+gint64     kabar_store_threader_new_thread (KabarStoreThreader   *self);
+/* Joins a message stored in a thread of its own (own_thread) to the
+ * threads it links, as kabar_store_threader_assign() would have: the
+ * same conversation, whichever was stored first. */
+gboolean   kabar_store_thread_join        (KabarStoreConnection  *connection,
+                                           const char            *message_id,
+                                           const char            *in_reply_to,
+                                           GPtrArray             *references,
+                                           gint64                 own_thread,
+                                           GError               **error);
 
 G_END_DECLS

@@ -23,6 +23,7 @@
 
 #include "kabar-imap-worker.h"
 #include "kabar-net-error.h"
+#include "kabar-oauth2.h"
 #include "kabar-sync-thread.h"
 #include "kabar-sync-wait.h"
 
@@ -534,7 +535,8 @@ is_fatal (const GError *error)
          g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_BASIC_AUTH_DISABLED) ||
          g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_UNAVAILABLE) ||
          g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_LOGIN_DISABLED) ||
-         g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_CERTIFICATE);
+         g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_CERTIFICATE) ||
+         kabar_oauth2_error_needs_user (error);
 }
 
 /* --- phases and waiting --------------------------------------------------- */

@@ -31,7 +31,8 @@ G_BEGIN_DECLS
  * (kabar-backoff.h), which starts over once a job succeeded, a session
  * lasted a minute or the network came back. Errors that no retry can fix stop the attempts: the
  * refusals of a sign-in (KABAR_IMAP_ERROR_AUTHENTICATION_FAILED,
- * _BASIC_AUTH_DISABLED, _AUTHENTICATION_UNAVAILABLE, _LOGIN_DISABLED) and
+ * _BASIC_AUTH_DISABLED, _AUTHENTICATION_UNAVAILABLE, _LOGIN_DISABLED, and
+ * the OAuth2 errors of kabar_oauth2_error_needs_user()) and
  * an untrusted certificate (KABAR_NET_ERROR_CERTIFICATE): the worker is
  * then in ERROR until kabar_imap_worker_retry(), since a wrong password
  * tried again and again gets accounts locked (Outlook.com does).

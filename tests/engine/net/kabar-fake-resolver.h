@@ -24,5 +24,23 @@ void               kabar_fake_resolver_add        (KabarFakeResolver *self,
                                                    const char        *ipv4_address);
 void               kabar_fake_resolver_add_silent (KabarFakeResolver *self,
                                                    const char        *name);
+/* SRV records of rrname ("_imaps._tcp.example.test"), answered in the
+ * order added (as a DNS server would, unsorted); a target of "." says the
+ * service is not offered. */
+void               kabar_fake_resolver_add_srv    (KabarFakeResolver *self,
+                                                   const char        *rrname,
+                                                   const char        *target,
+                                                   guint16            port,
+                                                   guint16            priority,
+                                                   guint16            weight);
+/* MX records of a domain, in the order added. */
+void               kabar_fake_resolver_add_mx     (KabarFakeResolver *self,
+                                                   const char        *domain,
+                                                   const char        *exchange,
+                                                   guint16            preference);
+/* How many lookups of any kind were asked for name (a host, an SRV
+ * rrname or a domain's records). */
+guint              kabar_fake_resolver_count_lookups (KabarFakeResolver *self,
+                                                      const char        *name);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "kabar-imap-error.h"
+#include "kabar-oauth2.h"
 #include "kabar-pop3-error.h"
 
 #define SECONDS_PER_DAY 86400
@@ -329,7 +329,10 @@ test_wrong_password (void)
   g_autoptr(KabarAccount) account = kabar_pop3_download_test_account (user, 0, KABAR_POP_LEAVE_ON_SERVER);
   KabarStore *store = kabar_pop3_download_test_new_store ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) local = NULL;
+  g_autoptr(GHashTable) server = NULL;
 
+  kabar_pop3_download_test_add (user, "Masih di server", "Belum diunduh.\n");
   /* Signs in as another user with this user's password. */
   kabar_account_set_server (account, KABAR_SERVER_INCOMING, KABAR_TEST_BED_HOST,
                             kabar_account_get_port (account, KABAR_SERVER_INCOMING),
@@ -339,10 +342,18 @@ test_wrong_password (void)
   g_assert_nonnull (strstr (error->message, "Authentication failed"));
   g_clear_error (&error);
 
+  /* An OAuth2 account never signed in: the keyring holds no refresh
+   * token, so no token is asked of the server and the user is told to
+   * sign in. */
   kabar_account_set_auth_method (account, KABAR_AUTH_OAUTH2);
   g_assert_false (kabar_pop3_download_run (account, store, NULL, NULL, NULL, NULL, &error));
-  g_assert_error (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_UNAVAILABLE);
-  g_assert_nonnull (strstr (error->message, "cannot yet get a token"));
+  g_assert_error (error, KABAR_OAUTH2_ERROR, KABAR_OAUTH2_ERROR_SIGN_IN_REQUIRED);
+  g_assert_nonnull (strstr (error->message, user));
+  g_assert_true (kabar_oauth2_error_needs_user (error));
+  local = kabar_pop3_download_test_store_subjects (store, 0);
+  g_assert_cmpuint (g_hash_table_size (local), ==, 0);
+  server = kabar_pop3_download_test_server_subjects (user);
+  g_assert_true (g_hash_table_contains (server, "Masih di server"));
   kabar_pop3_download_test_remove_store (store);
 }
 

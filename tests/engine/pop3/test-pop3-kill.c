@@ -10,9 +10,11 @@
  * message of the server is in the store exactly once and the server
  * holds what the policy says. The download runs in kabar-pop3-child,
  * which says how far it got after each commit; the test kills it after
- * the first commit, after later ones, while it runs free, while its
- * DELEs are out, and after the server carried out its QUIT but before
- * the reply arrived.
+ * the first commit, after later ones, after the last one (before it read
+ * the messages' texts for search), while it runs free, while its DELEs
+ * are out, and after the server carried out its QUIT but before the
+ * reply arrived. Whatever the moment, the next check leaves every message
+ * searchable by what its body says, with its snippet.
  *
  * The last two need to see the commands, so the child talks plain POP3
  * (Dovecot takes it on 127.0.0.1) through a relay of this test that
@@ -522,23 +524,64 @@ assert_left (Fixture *fixture,
   return g_hash_table_size (stored);
 }
 
-/* Every message found by search once: the index agrees with the
+/* How many messages search finds by a word only their body has ("This
+ * is message N of M in INBOX."), each once. */
+static guint
+count_found_by_body (KabarStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) found = kabar_store_search (store, "inbox", 0, 10 * FOLDER_SIZE, &error);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++)
+    g_hash_table_add (ids, &g_array_index (found, gint64, i));
+  g_assert_cmpuint (g_hash_table_size (ids), ==, found->len);
+  return found->len;
+}
+
+/* Held at a commit, the child never got to reading the texts: the
+ * messages it stored are listed, and not yet found by their bodies. */
+static void
+assert_texts_unread (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarStore) store = kabar_store_open (fixture->store_path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_found_by_body (store), ==, 0);
+}
+
+/* Every message found by search once, by its subject and by its body,
+ * and shown with its snippet: the index and the texts agree with the
  * messages. */
 static void
-assert_searchable (KabarStore *store)
+assert_searchable (KabarStore *store,
+                   gint64      folder_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) found = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
 
-  /* The check that finished the download indexed what the killed one
-   * left out: search finds every message without help. */
+  /* The check that finished the download read and indexed what the
+   * killed one left out: search finds every message without help. */
   found = kabar_store_search (store, "message", 0, 10 * FOLDER_SIZE, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < found->len; i++)
     g_hash_table_add (ids, &g_array_index (found, gint64, i));
   g_assert_cmpuint (found->len, ==, FOLDER_SIZE);
   g_assert_cmpuint (g_hash_table_size (ids), ==, FOLDER_SIZE);
+  g_assert_cmpuint (count_found_by_body (store), ==, FOLDER_SIZE);
+  listed = kabar_store_list_messages (store, folder_id, 0, 10 * FOLDER_SIZE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, FOLDER_SIZE);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      const KabarMessageSummary *summary = g_ptr_array_index (listed, i);
+
+      g_assert_true (g_str_has_prefix (summary->preview, "This is message "));
+    }
 }
 
 /* The parent's own check on what the child left: only what was missing
@@ -567,7 +610,7 @@ finish (Fixture *fixture,
   g_assert_cmpuint (result.deleted, ==, deletes ? on_server : 0);
   local = kabar_pop3_download_test_store_subjects (store, 0);
   kabar_pop3_download_test_assert_same (fixture->expected, local);
-  assert_searchable (store);
+  assert_searchable (store, result.folder_id);
   if (deletes)
     g_assert_cmpuint (count_on_server (fixture), ==, 0);
   else
@@ -591,6 +634,7 @@ test_killed (Fixture       *fixture,
     case KILL_AT_COMMIT:
       reported = kill_at_commit (fixture, test_case->commit);
       stored = assert_left (fixture, reported, TRUE);
+      assert_texts_unread (fixture);
       break;
     case KILL_RUNNING:
       reported = kill_running (fixture, test_case->commit);
@@ -624,6 +668,7 @@ main (int   argc,
     { KABAR_POP_LEAVE_ON_SERVER, KILL_AT_COMMIT, 1 },
     { KABAR_POP_LEAVE_ON_SERVER, KILL_AT_COMMIT, 4 },
     { KABAR_POP_LEAVE_ON_SERVER, KILL_AT_COMMIT, N_BATCHES - 1 },
+    { KABAR_POP_LEAVE_ON_SERVER, KILL_AT_COMMIT, N_BATCHES },
     { KABAR_POP_LEAVE_ON_SERVER, KILL_RUNNING, N_BATCHES / 2 },
     { KABAR_POP_DELETE_AFTER_DOWNLOAD, KILL_AT_COMMIT, 1 },
     { KABAR_POP_DELETE_AFTER_DOWNLOAD, KILL_AT_COMMIT, 9 },
@@ -636,6 +681,7 @@ main (int   argc,
     "/pop3/kill/leave/at-the-first-commit",
     "/pop3/kill/leave/at-commit-4",
     "/pop3/kill/leave/at-the-last-but-one-commit",
+    "/pop3/kill/leave/at-the-last-commit-before-the-texts",
     "/pop3/kill/leave/running-half-way",
     "/pop3/kill/delete/at-the-first-commit",
     "/pop3/kill/delete/at-commit-9",

@@ -362,6 +362,128 @@ test_poll_interval_changed_at_once (void)
   fixture_tear_down (&fixture);
 }
 
+/* What a client of the service sees: after each folder-changed of
+ * INBOX, the list read again, as the message list does. */
+typedef struct
+{
+  gint64 inbox;
+  guint  reading;
+  guint  listed;
+  guint  with_snippet;
+} ListWatch;
+
+static void
+on_list_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ListWatch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages =
+    kabar_mail_service_list_messages_finish (KABAR_MAIL_SERVICE (source), result, &error);
+
+  g_assert_no_error (error);
+  watch->reading--;
+  watch->listed = messages->len;
+  watch->with_snippet = 0;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const KabarMessageSummary *summary = g_ptr_array_index (messages, i);
+
+      if (summary->preview != NULL)
+        {
+          g_assert_true (g_str_has_prefix (summary->preview, "Isi pesan tertinggal "));
+          watch->with_snippet++;
+        }
+    }
+}
+
+static void
+on_list_changed (KabarMailService *service,
+                 gint64            folder_id,
+                 ListWatch        *watch)
+{
+  if (folder_id != watch->inbox)
+    return;
+  watch->reading++;
+  kabar_mail_service_list_messages_async (service, folder_id, 0, 100, NULL, on_list_read, watch);
+}
+
+/* What a crash left in the store: downloads committed, no text read.
+ * Returns the id of INBOX. */
+static gint64
+leave_unread_texts (const char *path,
+                    guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarStore) store = kabar_store_open (path, &error);
+  g_autofree KabarPopDownload *downloads = g_new0 (KabarPopDownload, n);
+  g_autoptr(GPtrArray) uidls = g_ptr_array_new_with_free_func (g_free);
+  gint64 inbox;
+
+  g_assert_no_error (error);
+  g_assert_true (kabar_store_ensure_local_folders (store, &error));
+  g_assert_no_error (error);
+  inbox = kabar_pop3_download_test_folder (store, KABAR_FOLDER_ROLE_INBOX);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text =
+        g_strdup_printf ("From: Sari <sari@example.co.id>\r\n"
+                         "Subject: Tertinggal %u\r\n"
+                         "Message-ID: <tertinggal-%u@example.co.id>\r\n"
+                         "\r\n"
+                         "Isi pesan tertinggal %u.\r\n",
+                         i, i, i);
+
+      g_ptr_array_add (uidls, g_strdup_printf ("gone-%u", i));
+      downloads[i].uidl = g_ptr_array_index (uidls, i);
+      downloads[i].raw = g_bytes_new (text, strlen (text));
+    }
+  g_assert_true (kabar_store_pop_add_messages (store, inbox, downloads, n, 0, 1700000000, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_bytes_unref (downloads[i].raw);
+      kabar_store_pop_download_clear (&downloads[i]);
+    }
+  return inbox;
+}
+
+/* Mail downloaded before a crash is listed without its snippet; the next
+ * check reads its text, with nothing new on the server, and the list
+ * must be told: a client that reads INBOX again on "folder-changed"
+ * shows every snippet without being asked. */
+static void
+test_snippets_told (void)
+{
+  Fixture fixture = { 0 };
+  ListWatch watch = { 0 };
+  g_autofree char *directory = NULL;
+  g_autofree char *path = NULL;
+  gint64 start;
+
+  fixture_set_up (&fixture);
+  directory = g_path_get_dirname (kabar_store_get_path (fixture.scratch));
+  path = g_build_filename (directory, "service.db", NULL);
+  watch.inbox = leave_unread_texts (path, 3);
+  g_signal_connect (fixture.service, "folder-changed", G_CALLBACK (on_list_changed), &watch);
+
+  kabar_mail_service_start (fixture.service);
+
+  start = g_get_monotonic_time ();
+  while (watch.reading > 0 || watch.with_snippet < 3)
+    {
+      if (kabar_test_seconds_since (start) > WAIT_SECONDS)
+        g_error ("The list was never told of the snippets: it shows %u of 3 (status %d)",
+                 watch.with_snippet, kabar_mail_service_get_status (fixture.service));
+      kabar_test_spin (20);
+    }
+  g_assert_cmpuint (watch.listed, ==, 3);
+  g_signal_handlers_disconnect_by_func (fixture.service, on_list_changed, &watch);
+  wait_for_status (&fixture, KABAR_MAIL_SERVICE_STATUS_ONLINE);
+  fixture_tear_down (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +494,7 @@ main (int   argc,
   g_test_add_func ("/pop3/service/check-and-change", test_service);
   g_test_add_func ("/pop3/service/wrong-password", test_wrong_password);
   g_test_add_func ("/pop3/service/poll-interval-changed-at-once", test_poll_interval_changed_at_once);
+  g_test_add_func ("/pop3/service/snippets-told", test_snippets_told);
   status = g_test_run ();
   kabar_pop3_download_test_stop_bed ();
   return status;

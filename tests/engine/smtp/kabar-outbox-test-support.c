@@ -177,6 +177,39 @@ search (KabarTestClient *client,
   return uids;
 }
 
+gint64
+kabar_outbox_test_send (KabarMailService     *service,
+                        KabarOutgoingMessage *message,
+                        gint64                draft)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  kabar_mail_service_send_async (service, message, draft, NULL, kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  id = kabar_mail_service_send_finish (service, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+GPtrArray *
+kabar_outbox_test_list_outbox (KabarMailService *service)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  kabar_mail_service_list_outbox_async (service, NULL, kabar_test_wait_done, &slot);
+  result = kabar_test_wait (&slot);
+  entries = kabar_mail_service_list_outbox_finish (service, result, &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
 int
 kabar_outbox_test_count (const char *user,
                          const char *folder,

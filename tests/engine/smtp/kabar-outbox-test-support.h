@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "kabar-account.h"
+#include "kabar-mail-service.h"
 #include "kabar-outgoing-message.h"
 #include "kabar-test-bed.h"
 
@@ -36,6 +37,14 @@ void          kabar_outbox_test_set_smtp_password (KabarAccount    *account,
 KabarOutgoingMessage *kabar_outbox_test_new_message (const char    *from,
                                                      const char    *to,
                                                      const char    *subject);
+
+/* Puts message in service's outbox, deleting the draft it came from
+ * (a message id; 0 for none), and waits for its outbox id. */
+gint64        kabar_outbox_test_send             (KabarMailService     *service,
+                                                  KabarOutgoingMessage *message,
+                                                  gint64                draft);
+/* What service's outbox holds, as KabarOutboxEntry. */
+GPtrArray    *kabar_outbox_test_list_outbox      (KabarMailService     *service);
 
 /* How many messages of user's folder have this Message-ID (without angle
  * brackets); -1 when the folder does not exist. */

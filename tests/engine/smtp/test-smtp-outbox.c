@@ -193,44 +193,11 @@ start_and_wait (Fixture *fixture)
   wait_until (fixture, has_sent_and_drafts, NULL, "the Sent and Drafts folders");
 }
 
-static gint64
-send (Fixture              *fixture,
-      KabarOutgoingMessage *message,
-      gint64                draft)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  kabar_mail_service_send_async (fixture->service, message, draft, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  id = kabar_mail_service_send_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
-static GPtrArray *
-list_outbox (Fixture *fixture)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *entries;
-
-  kabar_mail_service_list_outbox_async (fixture->service, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  entries = kabar_mail_service_list_outbox_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  return entries;
-}
-
 static gboolean
 outbox_is_empty (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(GPtrArray) entries = list_outbox (fixture);
+  g_autoptr(GPtrArray) entries = kabar_outbox_test_list_outbox (fixture->service);
 
   return entries->len == 0;
 }
@@ -358,7 +325,7 @@ test_send_delivers_once_with_a_sent_copy (Fixture       *fixture,
   start_and_wait (fixture);
   kabar_outgoing_message_add_address (message, KABAR_OUTGOING_BCC, NULL, hidden);
   kabar_outgoing_message_add_attachment (message, attachment, "laporan.csv", "text/csv");
-  send (fixture, message, 0);
+  kabar_outbox_test_send (fixture->service, message, 0);
   message_id = g_strdup (kabar_outgoing_message_get_message_id (message));
   wait_until (fixture, was_sent, message_id, "the message to be sent");
   wait_until (fixture, outbox_is_empty, NULL, "an empty outbox");
@@ -405,7 +372,7 @@ test_server_that_files_sent_gets_no_copy (Fixture       *fixture,
 
   kabar_account_set_server_files_sent (fixture->account, TRUE);
   start_and_wait (fixture);
-  send (fixture, message, 0);
+  kabar_outbox_test_send (fixture->service, message, 0);
   message_id = g_strdup (kabar_outgoing_message_get_message_id (message));
   wait_until (fixture, was_sent, message_id, "the message to be sent");
   kabar_outbox_test_wait_count (bob, "INBOX", message_id, 1);
@@ -432,15 +399,15 @@ test_refused_recipient_fails_for_good (Fixture       *fixture,
   gint64 id;
 
   start_and_wait (fixture);
-  id = send (fixture, refused, 0);
+  id = kabar_outbox_test_send (fixture->service, refused, 0);
   wait_until (fixture, has_failed, NULL, "the refusal");
   g_assert_nonnull (strstr (fixture->last_failure->message, nobody));
   g_assert_nonnull (strstr (fixture->last_failure->message, "550"));
 
   /* Another message goes, and wakes the outbox: the refused one stays. */
-  send (fixture, later, 0);
+  kabar_outbox_test_send (fixture->service, later, 0);
   wait_until (fixture, was_sent, kabar_outgoing_message_get_message_id (later), "the next message");
-  entries = list_outbox (fixture);
+  entries = kabar_outbox_test_list_outbox (fixture->service);
   g_assert_cmpuint (entries->len, ==, 1);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (entry->id, ==, id);
@@ -479,14 +446,14 @@ test_refused_password_fails_and_says_so (Fixture       *fixture,
 
   kabar_outbox_test_set_smtp_password (fixture->account, "salah");
   start_and_wait (fixture);
-  id = send (fixture, message, 0);
+  id = kabar_outbox_test_send (fixture->service, message, 0);
   wait_until (fixture, has_failed, NULL, "the refusal");
   wait_until (fixture, is_error, NULL, "the account's error");
   error = kabar_mail_service_get_error (fixture->service);
   /* Postfix's own words. */
   g_assert_nonnull (strstr (error->message, "535"));
   g_assert_nonnull (strstr (fixture->last_failure->message, "535"));
-  entries = list_outbox (fixture);
+  entries = kabar_outbox_test_list_outbox (fixture->service);
   g_assert_cmpuint (entries->len, ==, 1);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (entry->state, ==, KABAR_OUTBOX_FAILED);
@@ -523,11 +490,11 @@ test_offline_waits_then_sends_once (Fixture       *fixture,
 
   start_and_wait (fixture);
   kabar_mail_service_set_network_available (fixture->service, FALSE);
-  send (fixture, message, 0);
+  kabar_outbox_test_send (fixture->service, message, 0);
   message_id = g_strdup (kabar_outgoing_message_get_message_id (message));
   /* Long enough for a send to have gone had the outbox tried. */
   kabar_test_spin (3000);
-  entries = list_outbox (fixture);
+  entries = kabar_outbox_test_list_outbox (fixture->service);
   g_assert_cmpuint (entries->len, ==, 1);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (entry->state, ==, KABAR_OUTBOX_QUEUED);
@@ -645,7 +612,7 @@ test_sending_a_draft_deletes_it (Fixture       *fixture,
   reopened = kabar_mail_service_open_draft_finish (fixture->service, result, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (kabar_outgoing_message_get_message_id (reopened), ==, message_id);
-  send (fixture, reopened, id);
+  kabar_outbox_test_send (fixture->service, reopened, id);
   subjects = local_draft_subjects (fixture);
   g_assert_cmpuint (subjects->len, ==, 0);
   wait_until (fixture, was_sent, message_id, "the message to be sent");

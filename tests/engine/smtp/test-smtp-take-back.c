@@ -146,23 +146,6 @@ start_and_wait (Fixture *fixture)
   wait_until (fixture, has_sent_folder, NULL, "the Sent folder");
 }
 
-static gint64
-send (Fixture              *fixture,
-      KabarOutgoingMessage *message)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  kabar_mail_service_send_async (fixture->service, message, 0, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  id = kabar_mail_service_send_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
 static KabarOutgoingMessage *
 take_back (Fixture  *fixture,
            gint64    id,
@@ -174,21 +157,6 @@ take_back (Fixture  *fixture,
   kabar_mail_service_take_back_async (fixture->service, id, NULL, kabar_test_wait_done, &slot);
   result = kabar_test_wait (&slot);
   return kabar_mail_service_take_back_finish (fixture->service, result, error);
-}
-
-static GPtrArray *
-list_outbox (Fixture *fixture)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *entries;
-
-  kabar_mail_service_list_outbox_async (fixture->service, NULL, kabar_test_wait_done, &slot);
-  result = kabar_test_wait (&slot);
-  entries = kabar_mail_service_list_outbox_finish (fixture->service, result, &error);
-  g_assert_no_error (error);
-  return entries;
 }
 
 static gboolean
@@ -241,9 +209,9 @@ test_take_back_within_the_delay (Fixture       *fixture,
   start_and_wait (fixture);
   kabar_mail_service_set_send_delay (fixture->service, DELAY_SECONDS);
   kabar_outgoing_message_add_address (message, KABAR_OUTGOING_BCC, "Rahasia", hidden);
-  id = send (fixture, message);
+  id = kabar_outbox_test_send (fixture->service, message, 0);
   message_id = g_strdup (kabar_outgoing_message_get_message_id (message));
-  send (fixture, control);
+  kabar_outbox_test_send (fixture->service, control, 0);
 
   back = take_back (fixture, id, &error);
   g_assert_no_error (error);
@@ -259,7 +227,7 @@ test_take_back_within_the_delay (Fixture       *fixture,
 
   /* The other one waits for its delay, then goes; the one taken back is
    * in the outbox no more, and reaches nobody. */
-  entries = list_outbox (fixture);
+  entries = kabar_outbox_test_list_outbox (fixture->service);
   g_assert_cmpuint (entries->len, ==, 1);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (entry->next_attempt, >=, entry->created_at + DELAY_SECONDS);
@@ -290,7 +258,7 @@ test_take_back_after_it_went (Fixture       *fixture,
   gint64 id;
 
   start_and_wait (fixture);
-  id = send (fixture, message);
+  id = kabar_outbox_test_send (fixture->service, message, 0);
   wait_until (fixture, was_sent, kabar_outgoing_message_get_message_id (message), "the message to go");
 
   back = take_back (fixture, id, &error);
@@ -316,7 +284,7 @@ test_take_back_a_refused_message (Fixture       *fixture,
   gint64 id;
 
   start_and_wait (fixture);
-  id = send (fixture, message);
+  id = kabar_outbox_test_send (fixture->service, message, 0);
   wait_until (fixture, has_failed, NULL, "the refusal");
   g_assert_nonnull (strstr (fixture->last_failure->message, "550"));
 
@@ -326,7 +294,7 @@ test_take_back_a_refused_message (Fixture       *fixture,
   to = list_text (back, KABAR_OUTGOING_TO);
   g_assert_cmpstr (to, ==, nobody);
   g_assert_cmpuint (internet_address_list_length (kabar_outgoing_message_get_addresses (back, KABAR_OUTGOING_BCC)), ==, 0);
-  entries = list_outbox (fixture);
+  entries = kabar_outbox_test_list_outbox (fixture->service);
   g_assert_cmpuint (entries->len, ==, 0);
 }
 
@@ -360,7 +328,7 @@ test_written_to_completes_first (Fixture       *fixture,
 
   start_and_wait (fixture);
   g_assert_false (completes_first (fixture, bob));
-  send (fixture, message);
+  kabar_outbox_test_send (fixture->service, message, 0);
   g_assert_true (completes_first (fixture, bob));
 }
 
