@@ -10,6 +10,7 @@
 
 #include "kabar-account-editor.h"
 #include "kabar-account-fix.h"
+#include "kabar-server-fields.h"
 
 /* One identity's rows; kept by its expander row, as long as they live. */
 typedef struct
@@ -86,13 +87,7 @@ static gboolean
 parse_port (GtkWidget *row,
             guint16   *port)
 {
-  g_autofree char *text = dup_trimmed (row);
-  guint64 value = 0;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT16, &value, NULL))
-    return FALSE;
-  *port = (guint16) value;
-  return TRUE;
+  return kabar_server_fields_parse_port (gtk_editable_get_text (GTK_EDITABLE (row)), port);
 }
 
 /* Marks the row when bad, and keeps the first problem for the Save
@@ -118,12 +113,11 @@ check_server (KabarAccountEditor *self,
               GtkWidget          *host_row,
               GtkWidget          *port_row)
 {
-  g_autofree char *host = dup_trimmed (host_row);
+  const char *host_problem = kabar_server_fields_check_host (gtk_editable_get_text (GTK_EDITABLE (host_row)));
   guint16 port;
 
-  check_row (self, host_row, *host != '\0' && strchr (host, ' ') == NULL,
-             _("Enter the name of the server."));
-  check_row (self, port_row, parse_port (port_row, &port), _("A port is a number from 1 to 65535."));
+  check_row (self, host_row, host_problem == NULL, host_problem);
+  check_row (self, port_row, parse_port (port_row, &port), kabar_server_fields_port_problem ());
 }
 
 static gboolean

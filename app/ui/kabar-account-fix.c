@@ -8,10 +8,13 @@
 
 #include <glib/gi18n.h>
 
+#include "kabar-account-assistant.h"
 #include "kabar-account-fix.h"
 #include "kabar-application.h"
+#include "kabar-certificate-dialog.h"
 #include "kabar-imap-error.h"
 #include "kabar-net-error.h"
+#include "kabar-oauth2.h"
 #include "kabar-pop3-error.h"
 #include "kabar-secrets.h"
 #include "kabar-smtp-error.h"
@@ -44,9 +47,10 @@ kabar_account_fix_for (KabarMailService *service)
   if (kabar_mail_service_get_status (service) != KABAR_MAIL_SERVICE_STATUS_ERROR)
     return KABAR_ACCOUNT_FIX_NONE;
   error = kabar_mail_service_get_error (service);
-  /* A password cannot help an OAuth2 account: its sign-in is Microsoft's. */
-  if (is_refused_password (error, &kind) &&
-      kabar_account_get_auth_method (kabar_mail_service_get_account (service)) != KABAR_AUTH_OAUTH2)
+  /* For an OAuth2 account a refused token is the same as a refused
+   * refresh token: only signing in with Microsoft again helps. */
+  if (is_refused_password (error, &kind) ||
+      g_error_matches (error, KABAR_OAUTH2_ERROR, KABAR_OAUTH2_ERROR_SIGN_IN_REQUIRED))
     return KABAR_ACCOUNT_FIX_SIGN_IN;
   if (g_error_matches (error, KABAR_NET_ERROR, KABAR_NET_ERROR_CERTIFICATE) &&
       kabar_mail_service_get_certificate_problem (service) != NULL)
@@ -72,6 +76,30 @@ kabar_account_fix_get_label (KabarAccountFix fix)
 }
 
 /* --- signing in again ---------------------------------------------------------------------- */
+
+static gboolean
+is_oauth2 (KabarMailService *service)
+{
+  return kabar_account_get_auth_method (kabar_mail_service_get_account (service)) == KABAR_AUTH_OAUTH2;
+}
+
+/* Microsoft's sign-in is the assistant's sign-in page (then its check),
+ * not a dialog: the browser, the client ID, what went wrong. */
+static GtkWidget *
+oauth2_sign_in (GtkWindow        *parent,
+                KabarMailService *service)
+{
+  GtkApplication *application = parent != NULL ? gtk_window_get_application (parent) : NULL;
+  KabarAccount *account = kabar_mail_service_get_account (service);
+  KabarAccountAssistant *assistant;
+
+  if (!KABAR_IS_APPLICATION (application))
+    application = GTK_APPLICATION (g_application_get_default ());
+  g_return_val_if_fail (KABAR_IS_APPLICATION (application), NULL);
+  assistant = kabar_account_assistant_new_sign_in (KABAR_APPLICATION (application), parent, account);
+  gtk_window_present (GTK_WINDOW (assistant));
+  return GTK_WIDGET (assistant);
+}
 
 static void
 show_failure (GtkWindow  *parent,
@@ -232,82 +260,6 @@ sign_in_dialog (GtkWindow        *parent,
 
 /* --- the certificate ------------------------------------------------------------------------ */
 
-static char *
-describe_certificate_errors (KabarCertificateProblem *problem)
-{
-  GTlsCertificateFlags errors = kabar_certificate_problem_get_errors (problem);
-  GString *text = g_string_new (NULL);
-  static const struct
-  {
-    GTlsCertificateFlags flag;
-    const char          *words;
-  } reasons[] = {
-    { G_TLS_CERTIFICATE_REVOKED, N_("It has been revoked.") },
-    { G_TLS_CERTIFICATE_BAD_IDENTITY, N_("It was not issued for this server’s name.") },
-    { G_TLS_CERTIFICATE_UNKNOWN_CA, N_("It is not signed by a certificate authority this computer trusts.") },
-    { G_TLS_CERTIFICATE_EXPIRED, N_("It has expired.") },
-    { G_TLS_CERTIFICATE_NOT_ACTIVATED, N_("It is not valid yet.") },
-    { G_TLS_CERTIFICATE_INSECURE, N_("It uses an algorithm that is no longer secure.") },
-    { G_TLS_CERTIFICATE_GENERIC_ERROR, N_("It could not be checked.") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
-    if ((errors & reasons[i].flag) != 0)
-      g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", gettext (reasons[i].words));
-  return g_string_free (text, FALSE);
-}
-
-static char *
-format_date (GDateTime *utc)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return g_strdup (_("Unknown"));
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%x");
-}
-
-/* "ab:cd:…", as browsers and providers print it. */
-static char *
-format_fingerprint (const char *hex)
-{
-  GString *text = g_string_new (NULL);
-
-  for (gsize i = 0; hex != NULL && hex[i] != '\0'; i++)
-    {
-      if (i > 0 && i % 2 == 0)
-        g_string_append_c (text, ':');
-      g_string_append_c (text, g_ascii_toupper (hex[i]));
-    }
-  return g_string_free (text, FALSE);
-}
-
-static void
-add_detail (GtkGrid    *grid,
-            int         row,
-            const char *name,
-            const char *value)
-{
-  GtkWidget *name_label = gtk_label_new (name);
-  GtkWidget *value_label = gtk_label_new (value != NULL ? value : _("Unknown"));
-
-  gtk_label_set_xalign (GTK_LABEL (name_label), 1);
-  gtk_label_set_yalign (GTK_LABEL (name_label), 0);
-  gtk_widget_add_css_class (name_label, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
-  /* A wrapping label's minimum is one character, and the dialog, sized
-   * for its children's minimum, would grow as tall as that makes them. */
-  gtk_label_set_width_chars (GTK_LABEL (value_label), 24);
-  gtk_label_set_max_width_chars (GTK_LABEL (value_label), 40);
-  gtk_widget_set_hexpand (value_label, TRUE);
-  gtk_grid_attach (grid, name_label, 0, row, 1, 1);
-  gtk_grid_attach (grid, value_label, 1, row, 1, 1);
-}
-
 static void
 on_trusted (GObject      *source,
             GAsyncResult *result,
@@ -332,11 +284,13 @@ on_certificate_response (AdwMessageDialog *dialog,
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
   GtkApplication *application = parent != NULL ? gtk_window_get_application (parent) : NULL;
 
+  if (!KABAR_IS_APPLICATION (application))
+    application = GTK_APPLICATION (g_application_get_default ());
   if (g_strcmp0 (response, "retry") == 0)
     kabar_mail_service_retry (service);
   else if (g_strcmp0 (response, "trust") == 0 && KABAR_IS_APPLICATION (application))
     kabar_application_trust_certificate_async (KABAR_APPLICATION (application), service, NULL, on_trusted,
-                                               g_object_ref (parent));
+                                               parent != NULL ? g_object_ref (parent) : NULL);
 }
 
 /* "Trust" pins this certificate for this server in the account's
@@ -345,45 +299,9 @@ static GtkWidget *
 certificate_dialog (GtkWindow        *parent,
                     KabarMailService *service)
 {
-  KabarCertificateProblem *problem = kabar_mail_service_get_certificate_problem (service);
-  GtkWidget *dialog = adw_message_dialog_new (parent, _("Untrusted Certificate"), NULL);
-  GtkWidget *grid = gtk_grid_new ();
-  g_autofree char *why = describe_certificate_errors (problem);
-  g_autofree char *subject = kabar_certificate_problem_dup_subject (problem);
-  g_autofree char *issuer = kabar_certificate_problem_dup_issuer (problem);
-  g_autoptr(GDateTime) from = kabar_certificate_problem_dup_not_valid_before (problem);
-  g_autoptr(GDateTime) until = kabar_certificate_problem_dup_not_valid_after (problem);
-  g_autofree char *from_text = format_date (from);
-  g_autofree char *until_text = format_date (until);
-  g_autofree char *hex = kabar_certificate_problem_dup_fingerprint (problem);
-  g_autofree char *fingerprint = format_fingerprint (hex);
+  GtkWidget *dialog = kabar_certificate_dialog_new (parent, kabar_mail_service_get_certificate_problem (service),
+                                                    TRUE);
 
-  /* Translators: the first %s is a server's name, the second why its
-   * certificate is not trusted. */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("Kabar cannot be sure that it is talking to %s. %s"),
-                                  kabar_certificate_problem_get_host (problem), why);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  add_detail (GTK_GRID (grid), 0, _("Issued to"), subject);
-  add_detail (GTK_GRID (grid), 1, _("Issued by"), issuer);
-  add_detail (GTK_GRID (grid), 2, _("Valid from"), from_text);
-  add_detail (GTK_GRID (grid), 3, _("Valid until"), until_text);
-  add_detail (GTK_GRID (grid), 4, _("SHA-256 fingerprint"), fingerprint);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "close", _("_Close"),
-                                    "retry", _("_Try Again"),
-                                    NULL);
-  /* Only with a window whose application can save the account. */
-  if (parent != NULL && KABAR_IS_APPLICATION (gtk_window_get_application (parent)))
-    {
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "trust", _("T_rust for This Server"));
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-    }
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_certificate_response), g_object_ref (service),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -400,6 +318,8 @@ kabar_account_fix_run (GtkWindow        *parent,
   switch (kabar_account_fix_for (service))
     {
     case KABAR_ACCOUNT_FIX_SIGN_IN:
+      if (is_oauth2 (service))
+        return oauth2_sign_in (parent, service);
       return sign_in_dialog (parent, service, TRUE, FALSE);
     case KABAR_ACCOUNT_FIX_CERTIFICATE:
       return certificate_dialog (parent, service);
@@ -419,5 +339,7 @@ kabar_account_fix_sign_in (GtkWindow        *parent,
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (KABAR_IS_MAIL_SERVICE (service), NULL);
 
+  if (is_oauth2 (service))
+    return oauth2_sign_in (parent, service);
   return sign_in_dialog (parent, service, kabar_account_fix_for (service) == KABAR_ACCOUNT_FIX_SIGN_IN, TRUE);
 }

@@ -11,6 +11,9 @@
 #include "kabar-account-item.h"
 #include "kabar-imap-error.h"
 #include "kabar-net-error.h"
+#include "kabar-oauth2.h"
+#include "kabar-pop3-error.h"
+#include "kabar-smtp-error.h"
 
 /* Messages to bring in before a sync says how far it is: a shorter one
  * ends before the words could be read. */
@@ -55,12 +58,48 @@ G_DEFINE_FINAL_TYPE (KabarAccountItem, kabar_account_item, G_TYPE_OBJECT)
 
 /* --- the state in words -------------------------------------------------------------- */
 
+static const char *
+describe_oauth2_error (const GError *error)
+{
+  switch ((KabarOAuth2Error) error->code)
+    {
+    case KABAR_OAUTH2_ERROR_SIGN_IN_REQUIRED:
+      return _("Microsoft asks you to sign in again.");
+    case KABAR_OAUTH2_ERROR_NO_CLIENT_ID:
+      return _("This copy of Kabar has no Microsoft client ID to sign in with.");
+    case KABAR_OAUTH2_ERROR_DENIED:
+      return _("You did not allow Kabar to use this Microsoft account.");
+    case KABAR_OAUTH2_ERROR_CLIENT_REFUSED:
+      return _("Microsoft does not accept this account’s client ID.");
+    case KABAR_OAUTH2_ERROR_INSECURE:
+      return _("The sign-in server is not reached over a secure connection.");
+    case KABAR_OAUTH2_ERROR_PROTOCOL:
+      return _("Microsoft’s answer to the sign-in was not understood.");
+    case KABAR_OAUTH2_ERROR_SERVER:
+    default:
+      return _("Microsoft refused the sign-in.");
+    }
+}
+
 /* The engine says what happened; this says it to the user. */
 static const char *
-describe_error (const GError *error)
+describe_error (KabarAccountItem *self,
+                const GError     *error)
 {
+  KabarAccount *account = kabar_mail_service_get_account (self->service);
+
   if (error == NULL)
     return _("Kabar could not connect to this account.");
+
+  if (error->domain == KABAR_OAUTH2_ERROR)
+    return describe_oauth2_error (error);
+
+  /* An OAuth2 account sends a token, not a password. */
+  if (kabar_account_get_auth_method (account) == KABAR_AUTH_OAUTH2 &&
+      (g_error_matches (error, KABAR_IMAP_ERROR, KABAR_IMAP_ERROR_AUTHENTICATION_FAILED) ||
+       g_error_matches (error, KABAR_POP3_ERROR, KABAR_POP3_ERROR_AUTHENTICATION_FAILED) ||
+       g_error_matches (error, KABAR_SMTP_ERROR, KABAR_SMTP_ERROR_AUTHENTICATION_FAILED)))
+    return _("The server refused the sign-in with Microsoft.");
 
   if (error->domain == KABAR_IMAP_ERROR)
     switch ((KabarImapError) error->code)
@@ -173,12 +212,12 @@ update_status (KabarAccountItem *self)
       break;
     case KABAR_MAIL_SERVICE_STATUS_OFFLINE:
       state = KABAR_ACCOUNT_ITEM_STATE_OFFLINE;
-      text = g_strdup (error != NULL ? describe_error (error) : _("Offline"));
+      text = g_strdup (error != NULL ? describe_error (self, error) : _("Offline"));
       detail = error != NULL ? error->message : NULL;
       break;
     case KABAR_MAIL_SERVICE_STATUS_ERROR:
       state = KABAR_ACCOUNT_ITEM_STATE_ERROR;
-      text = g_strdup (describe_error (error));
+      text = g_strdup (describe_error (self, error));
       detail = error != NULL ? error->message : NULL;
       break;
     case KABAR_MAIL_SERVICE_STATUS_STOPPED:

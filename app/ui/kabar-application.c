@@ -10,6 +10,7 @@
 
 #include <errno.h>
 
+#include "kabar-account-assistant.h"
 #include "kabar-account-manager.h"
 #include "kabar-application.h"
 #include "kabar-compose-actions.h"
@@ -364,6 +365,9 @@ on_accounts_loaded (GObject      *source,
       self->present_when_loaded = FALSE;
       if (windows != NULL)
         gtk_window_present (windows->data);
+      /* The first start: what there is to do is to set up an account. */
+      if (windows != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+        g_action_group_activate_action (G_ACTION_GROUP (self), "add-account", NULL);
     }
 }
 
@@ -744,6 +748,31 @@ kabar_application_preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (kabar_preferences_window_new (KABAR_APPLICATION (user_data))));
 }
 
+/* The account assistant, over the window it was asked from (the main
+ * window, the preferences); the one already open, if any. */
+static void
+kabar_application_add_account_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  KabarApplication *self = KABAR_APPLICATION (user_data);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  KabarAccountAssistant *assistant;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (KABAR_IS_ACCOUNT_ASSISTANT (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          gtk_window_present (window);
+          return;
+        }
+    }
+  assistant = kabar_account_assistant_new (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
 /* --- the application --------------------------------------------------------------------- */
 
 static int
@@ -854,6 +883,7 @@ static const GActionEntry app_actions[] = {
   { .name = "open-draft", .activate = kabar_application_open_draft_action, .parameter_type = "(sx)" },
   { .name = "open-mailto", .activate = kabar_application_open_mailto_action, .parameter_type = "s" },
   { .name = "preferences", .activate = kabar_application_preferences_action },
+  { .name = "add-account", .activate = kabar_application_add_account_action },
 };
 
 static void

@@ -150,7 +150,9 @@ describe_status (KabarMailService *service)
       switch (kabar_account_fix_for (service))
         {
         case KABAR_ACCOUNT_FIX_SIGN_IN:
-          return _("The server refused the password.");
+          return kabar_account_get_auth_method (kabar_mail_service_get_account (service)) == KABAR_AUTH_OAUTH2
+                 ? _("Microsoft asks you to sign in again.")
+                 : _("The server refused the password.");
         case KABAR_ACCOUNT_FIX_CERTIFICATE:
           return _("The server’s certificate is not trusted.");
         case KABAR_ACCOUNT_FIX_RETRY:

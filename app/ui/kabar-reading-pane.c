@@ -25,6 +25,7 @@ struct _KabarReadingPane
   GtkListBox       *conversation_list;
   GtkWidget        *edit_draft_button;
   GtkWidget        *reply_box;
+  GtkWidget        *forward_button;
 
   KabarMailService *service;
   gint64            message_id;
@@ -541,13 +542,44 @@ kabar_reading_pane_class_init (KabarReadingPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, conversation_list);
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, edit_draft_button);
   gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, reply_box);
+  gtk_widget_class_bind_template_child (widget_class, KabarReadingPane, forward_button);
   gtk_widget_class_bind_template_callback (widget_class, on_conversation_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
   gtk_widget_class_set_css_name (widget_class, "readingpane");
+}
+
+/* A menu button has no action of its own: it follows the window's
+ * forward action, so it is not offered while there is nothing to forward. */
+static void
+update_forward_button (KabarReadingPane *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean enabled = G_IS_ACTION_GROUP (root)
+                     && g_action_group_has_action (G_ACTION_GROUP (root), "forward")
+                     && g_action_group_get_action_enabled (G_ACTION_GROUP (root), "forward");
+
+  gtk_widget_set_sensitive (self->forward_button, enabled);
+}
+
+static void
+on_root_changed (KabarReadingPane *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (G_IS_ACTION_GROUP (root))
+    {
+      g_signal_connect_object (root, "action-added::forward", G_CALLBACK (update_forward_button), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (root, "action-enabled-changed::forward", G_CALLBACK (update_forward_button),
+                               self, G_CONNECT_SWAPPED);
+    }
+  update_forward_button (self);
 }
 
 static void
 kabar_reading_pane_init (KabarReadingPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::root", G_CALLBACK (on_root_changed), NULL);
+  update_forward_button (self);
 }

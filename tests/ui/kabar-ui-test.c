@@ -11,6 +11,8 @@
 
 #include "kabar-account-item.h"
 #include "kabar-folder-list.h"
+#include "kabar-message-item.h"
+#include "kabar-message-list.h"
 #include "kabar-ui-test.h"
 
 /* meson builds the catalogues in the installed layout, po/LL/LC_MESSAGES,
@@ -549,4 +551,305 @@ kabar_ui_test_count_colours (GdkTexture *texture)
       g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
     }
   return g_hash_table_size (colours);
+}
+
+void
+kabar_ui_test_save_screenshot (GtkWidget  *widget,
+                               const char *name,
+                               guint       min_colours)
+{
+  g_autoptr(GdkTexture) shot = NULL;
+
+  kabar_ui_test_wait_for_frame (widget);
+  shot = kabar_ui_test_screenshot (widget, name);
+  if (min_colours > 0)
+    g_assert_cmpuint (kabar_ui_test_count_colours (shot), >, min_colours);
+}
+
+/* --- what the user clicks -------------------------------------------------------------- */
+
+GtkWidget *
+kabar_ui_test_find_by_id (GtkWidget  *root,
+                          const char *id)
+{
+  g_autoptr(GPtrArray) widgets = kabar_ui_test_find_widgets (root, GTK_TYPE_WIDGET);
+
+  for (guint i = 0; i < widgets->len; i++)
+    if (g_strcmp0 (gtk_buildable_get_buildable_id (g_ptr_array_index (widgets, i)), id) == 0)
+      return g_ptr_array_index (widgets, i);
+  g_error ("No widget “%s”", id);
+}
+
+GtkWidget *
+kabar_ui_test_find_shown_button (GtkWidget  *root,
+                                 const char *label)
+{
+  g_autoptr(GPtrArray) buttons = kabar_ui_test_find_widgets (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0 && gtk_widget_is_drawable (button))
+        return button;
+    }
+  return NULL;
+}
+
+/* A button's activation clicks it only after showing it pressed for a
+ * moment. */
+void
+kabar_ui_test_click (GtkWidget *widget)
+{
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_is_drawable (widget));
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  if (GTK_IS_BUTTON (widget))
+    g_signal_emit_by_name (widget, "clicked");
+  else
+    gtk_widget_activate (widget);
+}
+
+void
+kabar_ui_test_press (GtkWidget  *root,
+                     const char *label)
+{
+  GtkWidget *button = kabar_ui_test_find_shown_button (root, label);
+
+  if (button == NULL)
+    g_error ("No button “%s” shown", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_widget_activate (button);
+}
+
+gboolean
+kabar_ui_test_widget_shown (gpointer widget)
+{
+  return gtk_widget_is_drawable (widget);
+}
+
+/* --- the application and its window ------------------------------------------------------ */
+
+KabarApplication *
+kabar_ui_test_new_application (void)
+{
+  KabarApplication *app = kabar_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
+}
+
+KabarAccount *
+kabar_ui_test_find_saved_account (KabarApplication *app,
+                                  const char       *address)
+{
+  GListModel *accounts = G_LIST_MODEL (kabar_application_get_account_manager (app));
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(KabarAccount) account = g_list_model_get_item (accounts, i);
+
+      if (g_strcmp0 (kabar_account_get_address (account), address) == 0)
+        return account;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *address;
+  guint       n;
+} InboxWait;
+
+static KabarMessageList *
+message_list (GtkWidget *window)
+{
+  return KABAR_MESSAGE_LIST (kabar_ui_test_find_widget (window, KABAR_TYPE_MESSAGE_LIST));
+}
+
+static gboolean
+inbox_listed (gpointer data)
+{
+  InboxWait *wait = data;
+  KabarMessageList *list = message_list (wait->window);
+  KabarFolderItem *inbox = kabar_ui_test_find_folder (wait->window, wait->address, "INBOX");
+  KabarMessageListModel *model;
+
+  if (inbox == NULL)
+    return FALSE;
+  if (kabar_message_list_get_folder (list) != inbox)
+    kabar_folder_list_select_folder (KABAR_FOLDER_LIST (kabar_ui_test_find_widget (wait->window,
+                                                                                  KABAR_TYPE_FOLDER_LIST)),
+                                     inbox);
+  /* Another folder, another model. */
+  model = kabar_message_list_get_model (list);
+  return model != NULL && kabar_message_list_get_folder (list) == inbox
+         && g_list_model_get_n_items (G_LIST_MODEL (model)) == wait->n;
+}
+
+static gboolean
+summaries_loaded (gpointer window)
+{
+  GListModel *model = G_LIST_MODEL (kabar_message_list_get_model (message_list (window)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KabarMessageItem) item = g_list_model_get_item (model, i);
+
+      if (kabar_message_item_get_summary (item) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+subject_listed (GListModel *model,
+                const char *subject)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KabarMessageItem) item = g_list_model_get_item (model, i);
+      const KabarMessageSummary *summary = kabar_message_item_get_summary (item);
+
+      if (summary != NULL && g_strcmp0 (summary->subject, subject) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+kabar_ui_test_wait_for_inbox (GtkWidget         *window,
+                              const char        *address,
+                              const char *const *subjects,
+                              guint              n,
+                              guint              timeout_ms)
+{
+  InboxWait wait = { window, address, n };
+  GListModel *model;
+
+  g_assert_true (kabar_ui_test_wait_for (inbox_listed, &wait, timeout_ms));
+  g_assert_true (kabar_ui_test_wait_for (summaries_loaded, window, timeout_ms));
+  model = G_LIST_MODEL (kabar_message_list_get_model (message_list (window)));
+  for (guint i = 0; i < n; i++)
+    if (!subject_listed (model, subjects[i]))
+      g_error ("“%s” is not in the list", subjects[i]);
+}
+
+/* --- secrets, in the keyring and not on disk --------------------------------------------- */
+
+typedef struct
+{
+  gboolean  done;
+  char     *secret;
+} Lookup;
+
+static void
+on_looked_up (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+  g_autoptr(GError) error = NULL;
+
+  lookup->secret = kabar_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  lookup->done = TRUE;
+}
+
+static gboolean
+lookup_done (gpointer data)
+{
+  return ((Lookup *) data)->done;
+}
+
+char *
+kabar_ui_test_lookup_secret (const char      *account_id,
+                             KabarSecretKind  kind)
+{
+  Lookup lookup = { FALSE, NULL };
+  char *secret;
+
+  kabar_secrets_lookup_async (account_id, kind, NULL, on_looked_up, &lookup);
+  g_assert_true (kabar_ui_test_wait_for (lookup_done, &lookup, 60000));
+  secret = g_strdup (lookup.secret);
+  kabar_secrets_free (lookup.secret);
+  return secret;
+}
+
+void
+kabar_ui_test_use_private_home (void)
+{
+  const char *session = g_getenv ("KABAR_TEST_TMPDIR");
+  g_autofree char *home = NULL;
+  g_autofree char *state = NULL;
+
+  g_assert_nonnull (session);
+  home = g_build_filename (session, "home", NULL);
+  state = g_build_filename (session, "state", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (state, 0700), ==, 0);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+}
+
+static gboolean
+file_holds_any (const char        *path,
+                const char *const *texts)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  for (guint i = 0; texts[i] != NULL; i++)
+    if (memmem (contents, length, texts[i], strlen (texts[i])) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+grep_folder (const char        *folder,
+             const char *const *texts,
+             GPtrArray         *found,
+             guint             *n_files)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        grep_folder (path, texts, found, n_files);
+      else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          (*n_files)++;
+          if (file_holds_any (path, texts))
+            g_ptr_array_add (found, g_steal_pointer (&path));
+        }
+    }
+}
+
+GPtrArray *
+kabar_ui_test_grep_profile (const char *const *texts,
+                            guint             *n_files)
+{
+  const char *folders[] = {
+    g_get_user_config_dir (), g_get_user_data_dir (), g_get_user_cache_dir (), g_get_user_state_dir (),
+    g_get_home_dir (),
+  };
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    grep_folder (folders[i], texts, found, &n);
+  if (n_files != NULL)
+    *n_files = n;
+  return found;
 }

@@ -12,7 +12,9 @@
 #include <gtk/gtk.h>
 
 #include "kabar-account-item.h"
+#include "kabar-application.h"
 #include "kabar-folder-item.h"
+#include "kabar-secrets.h"
 
 G_BEGIN_DECLS
 
@@ -80,5 +82,58 @@ GdkTexture *kabar_ui_test_screenshot_with_inset (GtkWidget           *widget,
                                                  GtkWidget           *inset,
                                                  GdkTexture          *inset_texture);
 guint       kabar_ui_test_count_colours      (GdkTexture             *texture);
+/* Waits for widget's next frame and saves its screenshot; fails the test
+ * when the picture has min_colours colours or fewer (0: any picture). */
+void        kabar_ui_test_save_screenshot    (GtkWidget              *widget,
+                                              const char             *name,
+                                              guint                   min_colours);
+
+/* A template's child under root, by its id in the .ui file; fails the
+ * test when there is none. */
+GtkWidget  *kabar_ui_test_find_by_id         (GtkWidget              *root,
+                                              const char             *id);
+/* The shown (drawable) button under root whose label, with its mnemonic,
+ * is label, or NULL. */
+GtkWidget  *kabar_ui_test_find_shown_button  (GtkWidget              *root,
+                                              const char             *label);
+/* Clicks widget as the pointer's release does: a button's "clicked" at
+ * once, anything else activated. Fails the test unless it is shown and
+ * sensitive. */
+void        kabar_ui_test_click              (GtkWidget              *widget);
+/* Activates the shown button labelled label under root, as the keyboard
+ * does; fails the test unless there is one, sensitive. */
+void        kabar_ui_test_press              (GtkWidget              *root,
+                                              const char             *label);
+/* A condition for kabar_ui_test_wait_for(): the widget data is drawn. */
+gboolean    kabar_ui_test_widget_shown       (gpointer                widget);
+
+/* A new KabarApplication, registered: it reads the accounts then. */
+KabarApplication *kabar_ui_test_new_application (void);
+/* app's account with address, as its account manager keeps it, or
+ * NULL. */
+KabarAccount *kabar_ui_test_find_saved_account (KabarApplication     *app,
+                                               const char           *address);
+/* Selects address's INBOX in window's sidebar and waits until the message
+ * list shows its n messages, each summary read; then fails the test unless
+ * each subject is among them. */
+void        kabar_ui_test_wait_for_inbox     (GtkWidget              *window,
+                                              const char             *address,
+                                              const char *const      *subjects,
+                                              guint                   n,
+                                              guint                   timeout_ms);
+
+/* The keyring's secret of that kind for the account, as a copy to
+ * g_free(), or NULL. */
+char       *kabar_ui_test_lookup_secret      (const char             *account_id,
+                                              KabarSecretKind         kind);
+/* HOME and XDG_STATE_HOME inside the session's throwaway folder (the
+ * session gives the other XDG folders), so that all the profile can be
+ * read back. Before kabar_ui_test_init(). */
+void        kabar_ui_test_use_private_home   (void);
+/* The path of each regular file (links not followed) below the profile's
+ * folders (config, data, cache, state, home) that holds one of texts
+ * (NULL-terminated); n_files, when not NULL, counts the files read. */
+GPtrArray  *kabar_ui_test_grep_profile       (const char *const      *texts,
+                                              guint                  *n_files);
 
 G_END_DECLS

@@ -179,23 +179,6 @@ popup_menu_of (GObject *item)
   return kabar_folder_list_popup_menu (folder_list (), item);
 }
 
-/* The button labelled text under root (with its mnemonic's underscore). */
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = kabar_ui_test_find_widgets (root, GTK_TYPE_BUTTON);
-
-  for (guint i = 0; i < buttons->len; i++)
-    {
-      GtkWidget *button = g_ptr_array_index (buttons, i);
-
-      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0 && gtk_widget_is_drawable (button))
-        return button;
-    }
-  return NULL;
-}
-
 /* A menu item's label as it shows: without its mnemonic's underscore. */
 static char *
 shown_text (const char *label)
@@ -219,17 +202,6 @@ find_menu_item (GtkWidget  *root,
   g_autofree char *text = shown_text (_(msgid));
 
   return kabar_ui_test_find_label (root, text);
-}
-
-static void
-press (GtkWidget  *root,
-       const char *label)
-{
-  GtkWidget *button = find_button (root, label);
-
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_is_sensitive (button));
-  gtk_widget_activate (button);
 }
 
 static void
@@ -422,7 +394,7 @@ test_chooser_filters_as_you_type (void)
   type_search (chooser, "zzz", 0);
   kabar_ui_test_wait_for_frame (chooser);
   g_assert_nonnull (kabar_ui_test_find_label (chooser, _("No Matching Folders")));
-  g_assert_false (gtk_widget_get_sensitive (find_button (chooser, _("_Move"))));
+  g_assert_false (gtk_widget_get_sensitive (kabar_ui_test_find_shown_button (chooser, _("_Move"))));
 
   type_search (chooser, "kab", 1);
   /* Enter in the entry. */
@@ -483,20 +455,20 @@ test_create_folder_from_the_context_menu (void)
   dialog = name_dialog_for ("sidebar.new-folder", G_OBJECT (projects));
   entry = kabar_folder_name_dialog_get_entry (dialog);
   /* Checked as it is typed: nothing, a sibling's name, the delimiter. */
-  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (dialog), _("_Create"))));
+  g_assert_false (gtk_widget_get_sensitive (kabar_ui_test_find_shown_button (GTK_WIDGET (dialog), _("_Create"))));
   gtk_editable_set_text (entry, "Kabar");
   g_assert_nonnull (kabar_folder_name_dialog_get_problem (dialog));
   g_assert_nonnull (kabar_ui_test_find_label (GTK_WIDGET (dialog), kabar_folder_name_dialog_get_problem (dialog)));
-  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (dialog), _("_Create"))));
+  g_assert_false (gtk_widget_get_sensitive (kabar_ui_test_find_shown_button (GTK_WIDGET (dialog), _("_Create"))));
   gtk_editable_set_text (entry, "Reports/2026");
   g_assert_nonnull (kabar_folder_name_dialog_get_problem (dialog));
-  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (dialog), _("_Create"))));
+  g_assert_false (gtk_widget_get_sensitive (kabar_ui_test_find_shown_button (GTK_WIDGET (dialog), _("_Create"))));
   kabar_ui_test_wait_for_frame (GTK_WIDGET (dialog));
   g_object_unref (kabar_ui_test_screenshot (GTK_WIDGET (dialog), "folders-new-refused"));
   gtk_editable_set_text (entry, "Reports");
   g_assert_null (kabar_folder_name_dialog_get_problem (dialog));
   screenshots (GTK_WIDGET (dialog), "folders-new");
-  press (GTK_WIDGET (dialog), _("_Create"));
+  kabar_ui_test_press (GTK_WIDGET (dialog), _("_Create"));
 
   wait_for_folders ("Projects/Reports", NULL);
   g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone, GSIZE_TO_POINTER (KABAR_TYPE_FOLDER_NAME_DIALOG), 10000));
@@ -506,7 +478,7 @@ test_create_folder_from_the_context_menu (void)
   gtk_editable_set_text (kabar_folder_name_dialog_get_entry (dialog), "Clients");
   g_assert_nonnull (kabar_folder_name_dialog_get_problem (dialog));
   gtk_editable_set_text (kabar_folder_name_dialog_get_entry (dialog), "Travel");
-  press (GTK_WIDGET (dialog), _("_Create"));
+  kabar_ui_test_press (GTK_WIDGET (dialog), _("_Create"));
   wait_for_folders ("Travel", NULL);
 }
 
@@ -519,9 +491,9 @@ test_rename_folder (void)
   dialog = name_dialog_for ("sidebar.rename-folder", G_OBJECT (folder_item ("Projects/Reports")));
   /* It starts from the name it has, which is no change. */
   g_assert_cmpstr (gtk_editable_get_text (kabar_folder_name_dialog_get_entry (dialog)), ==, "Reports");
-  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (dialog), _("_Rename"))));
+  g_assert_false (gtk_widget_get_sensitive (kabar_ui_test_find_shown_button (GTK_WIDGET (dialog), _("_Rename"))));
   gtk_editable_set_text (kabar_folder_name_dialog_get_entry (dialog), "Reports 2026");
-  press (GTK_WIDGET (dialog), _("_Rename"));
+  kabar_ui_test_press (GTK_WIDGET (dialog), _("_Rename"));
   wait_for_folders ("Projects/Reports 2026", "Projects/Reports");
 }
 
@@ -595,7 +567,7 @@ test_move_folder_by_drop (void)
   g_assert_false (shown_contains (KABAR_FOLDER_CHOOSER (chooser), folder_item ("Reports 2026")));
   type_search (chooser, "clie", 1);
   g_assert_true (kabar_folder_chooser_get_selected (KABAR_FOLDER_CHOOSER (chooser)) == folder_item ("Clients"));
-  press (chooser, _("_Move"));
+  kabar_ui_test_press (chooser, _("_Move"));
   wait_for_folders ("Clients/Reports 2026", "Reports 2026");
 }
 
@@ -622,7 +594,7 @@ test_delete_folder_says_what_it_holds (void)
   g_assert_nonnull (kabar_ui_test_find_label (GTK_WIDGET (dialog), inside));
   screenshots (GTK_WIDGET (dialog), "folders-delete");
 
-  press (GTK_WIDGET (dialog), _("_Delete"));
+  kabar_ui_test_press (GTK_WIDGET (dialog), _("_Delete"));
   wait_for_folders (NULL, "Old/2019");
   wait_for_folders (NULL, "Old");
   g_assert_nonnull (folder_item ("Clients"));
@@ -739,21 +711,21 @@ test_wrong_password_signs_in_again (void)
   row = scroll_to_row (G_OBJECT (budi));
   g_assert_nonnull (row);
   g_assert_nonnull (kabar_ui_test_find_label (row, _("The server refused the password.")));
-  g_assert_nonnull (find_button (row, _("Sign In Again")));
+  g_assert_nonnull (kabar_ui_test_find_shown_button (row, _("Sign In Again")));
   screenshots (window, "folders-sign-in-again");
 
-  press (row, _("Sign In Again"));
+  kabar_ui_test_press (row, _("Sign In Again"));
   dialog = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
   entry = kabar_ui_test_find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW);
   g_assert_nonnull (entry);
-  g_assert_false (gtk_widget_get_sensitive (find_button (dialog, _("_Sign In"))));
+  g_assert_false (gtk_widget_get_sensitive (kabar_ui_test_find_shown_button (dialog, _("_Sign In"))));
   gtk_editable_set_text (GTK_EDITABLE (entry), BUDI_PASSWORD);
   screenshots (dialog, "folders-sign-in");
-  press (dialog, _("_Sign In"));
+  kabar_ui_test_press (dialog, _("_Sign In"));
 
   g_assert_true (kabar_ui_test_wait_for (is_online, budi, WAIT_MS));
   kabar_ui_test_wait_for_frame (window);
-  g_assert_null (find_button (scroll_to_row (G_OBJECT (budi)), _("Sign In Again")));
+  g_assert_null (kabar_ui_test_find_shown_button (scroll_to_row (G_OBJECT (budi)), _("Sign In Again")));
   g_assert_null (kabar_account_item_get_status_text (budi));
 }
 
@@ -805,13 +777,13 @@ test_untrusted_certificate_can_be_trusted (void)
   kabar_ui_test_wait_for_frame (window);
   row = scroll_to_row (G_OBJECT (sari));
   g_assert_nonnull (row);
-  press (row, label);
+  kabar_ui_test_press (row, label);
 
   dialog = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (kabar_ui_test_find_label (dialog, _("Issued to")));
   g_assert_nonnull (kabar_ui_test_find_label (dialog, _("SHA-256 fingerprint")));
   screenshots (dialog, "folders-certificate");
-  press (dialog, _("T_rust for This Server"));
+  kabar_ui_test_press (dialog, _("T_rust for This Server"));
 
   g_assert_true (kabar_ui_test_wait_for (sari_is, GINT_TO_POINTER (KABAR_ACCOUNT_ITEM_STATE_IDLE), WAIT_MS));
 

@@ -656,7 +656,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   kabar_ui_test_init (&argc, &argv);
@@ -679,9 +678,7 @@ main (int   argc,
   write_accounts ();
 
   /* Registering starts it: it reads the accounts written above. */
-  app = kabar_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = kabar_ui_test_new_application ();
 
   status = g_test_run ();
 

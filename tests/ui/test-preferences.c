@@ -41,29 +41,10 @@ static GSettings *settings;
 
 /* --- finding what the user sees ------------------------------------------------------------ */
 
-/* A template's child, by its id in the .ui file. */
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id)
-{
-  g_autoptr(GPtrArray) widgets = kabar_ui_test_find_widgets (root, GTK_TYPE_WIDGET);
-
-  for (guint i = 0; i < widgets->len; i++)
-    if (g_strcmp0 (gtk_buildable_get_buildable_id (g_ptr_array_index (widgets, i)), id) == 0)
-      return g_ptr_array_index (widgets, i);
-  g_error ("No widget “%s”", id);
-}
-
 static gboolean
 never (gpointer data)
 {
   return FALSE;
-}
-
-static gboolean
-is_shown (gpointer widget)
-{
-  return gtk_widget_is_drawable (widget);
 }
 
 static KabarPreferencesWindow *
@@ -76,7 +57,7 @@ open_preferences (void)
       g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (window));
     }
   gtk_window_present (GTK_WINDOW (preferences));
-  g_assert_true (kabar_ui_test_wait_for (is_shown, preferences, WAIT_MS));
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_widget_shown, preferences, WAIT_MS));
   return KABAR_PREFERENCES_WINDOW (preferences);
 }
 
@@ -85,27 +66,6 @@ show_page (const char *name)
 {
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (open_preferences ()), name);
   kabar_ui_test_wait_for_frame (preferences);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  kabar_ui_test_wait_for_frame (widget);
-  g_object_unref (kabar_ui_test_screenshot (widget, name));
-}
-
-/* A button's activation clicks it only after showing it pressed for a
- * moment: its "clicked" at once, as the pointer's release gives it. */
-static void
-click (GtkWidget *widget)
-{
-  g_assert_true (gtk_widget_is_drawable (widget));
-  g_assert_true (gtk_widget_is_sensitive (widget));
-  if (GTK_IS_BUTTON (widget))
-    g_signal_emit_by_name (widget, "clicked");
-  else
-    gtk_widget_activate (widget);
 }
 
 /* The button under root whose label (with its mnemonic) is label. */
@@ -135,26 +95,11 @@ find_service (const char *account_id)
   return NULL;
 }
 
-static KabarAccount *
-find_account (const char *address)
-{
-  GListModel *accounts = G_LIST_MODEL (kabar_application_get_account_manager (app));
-
-  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr(KabarAccount) account = g_list_model_get_item (accounts, i);
-
-      if (g_strcmp0 (kabar_account_get_address (account), address) == 0)
-        return account;
-    }
-  return NULL;
-}
-
 /* The accounts page's row of the account. */
 static AdwActionRow *
 find_account_row (const char *address)
 {
-  g_autoptr(GPtrArray) rows = kabar_ui_test_find_widgets (find_by_id (preferences, "accounts_list"),
+  g_autoptr(GPtrArray) rows = kabar_ui_test_find_widgets (kabar_ui_test_find_by_id (preferences, "accounts_list"),
                                                           ADW_TYPE_ACTION_ROW);
 
   for (guint i = 0; i < rows->len; i++)
@@ -187,52 +132,11 @@ open_editor (const char *address)
   buttons = kabar_ui_test_find_widgets (GTK_WIDGET (row), GTK_TYPE_BUTTON);
   g_assert_cmpuint (buttons->len, ==, 1);
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, 0)), address));
-  click (g_ptr_array_index (buttons, 0));
+  kabar_ui_test_click (g_ptr_array_index (buttons, 0));
   editor = GTK_WIDGET (kabar_ui_test_wait_for_toplevel (KABAR_TYPE_ACCOUNT_EDITOR));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (editor)) == GTK_WINDOW (preferences));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (editor)));
   return editor;
-}
-
-/* --- secrets, read back -------------------------------------------------------------------- */
-
-typedef struct
-{
-  gboolean  done;
-  char     *secret;
-} Lookup;
-
-static void
-on_looked_up (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Lookup *lookup = user_data;
-  g_autoptr(GError) error = NULL;
-
-  lookup->secret = kabar_secrets_lookup_finish (result, &error);
-  g_assert_no_error (error);
-  lookup->done = TRUE;
-}
-
-static gboolean
-lookup_done (gpointer data)
-{
-  return ((Lookup *) data)->done;
-}
-
-static char *
-lookup_secret (const char      *account_id,
-               KabarSecretKind  kind)
-{
-  Lookup lookup = { FALSE, NULL };
-  char *secret;
-
-  kabar_secrets_lookup_async (account_id, kind, NULL, on_looked_up, &lookup);
-  g_assert_true (kabar_ui_test_wait_for (lookup_done, &lookup, WAIT_MS));
-  secret = g_strdup (lookup.secret);
-  kabar_secrets_free (lookup.secret);
-  return secret;
 }
 
 /* --- the settings -------------------------------------------------------------------------- */
@@ -259,7 +163,7 @@ flip (GtkWidget  *toggle,
 {
   Key wanted = { key, expected };
 
-  click (toggle);
+  kabar_ui_test_click (toggle);
   g_assert_true (kabar_ui_test_wait_for (key_is, &wanted, WAIT_MS));
 }
 
@@ -267,7 +171,7 @@ static void
 check_switch (const char *id,
               const char *key)
 {
-  GtkWidget *toggle = find_by_id (preferences, id);
+  GtkWidget *toggle = kabar_ui_test_find_by_id (preferences, id);
   gboolean before = g_settings_get_boolean (settings, key);
 
   g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (toggle)), ==, before);
@@ -283,7 +187,7 @@ static void
 check_spin (const char *id,
             const char *key)
 {
-  GtkSpinButton *spin = GTK_SPIN_BUTTON (find_by_id (preferences, id));
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (kabar_ui_test_find_by_id (preferences, id));
   guint before = g_settings_get_uint (settings, key);
 
   g_assert_cmpuint ((guint) gtk_spin_button_get_value (spin), ==, before);
@@ -298,7 +202,7 @@ check_choice (const char         *id,
               const char         *key,
               const char * const *values)
 {
-  AdwComboRow *row = ADW_COMBO_ROW (find_by_id (preferences, id));
+  AdwComboRow *row = ADW_COMBO_ROW (kabar_ui_test_find_by_id (preferences, id));
   g_autofree char *before = g_settings_get_string (settings, key);
 
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, g_strv_length ((char **) values));
@@ -343,7 +247,7 @@ test_settings_change_their_keys (void)
       /* The switcher's buttons fade to their new state; nothing to wait
        * on but the time it takes. */
       kabar_ui_test_wait_for (never, NULL, 400);
-      screenshot (preferences, name);
+      kabar_ui_test_save_screenshot (preferences, name, 0);
     }
   g_assert_null (kabar_ui_test_find_label (preferences, _("Spell Checking")));
 }
@@ -452,7 +356,7 @@ flip_prefer_plain (KabarMessageView *view)
   Rebuilt rebuilt = { view, kabar_message_view_get_display (view) };
 
   show_page ("reading");
-  flip (find_by_id (preferences, "prefer_plain_switch"), "prefer-plain-text",
+  flip (kabar_ui_test_find_by_id (preferences, "prefer_plain_switch"), "prefer-plain-text",
         !g_settings_get_boolean (settings, "prefer-plain-text"));
   g_assert_true (kabar_ui_test_wait_for (view_rebuilt, &rebuilt, WAIT_MS));
 }
@@ -624,7 +528,7 @@ static void
 choose_remote_content (guint choice)
 {
   show_page ("reading");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_by_id (preferences, "remote_content_row")), choice);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kabar_ui_test_find_by_id (preferences, "remote_content_row")), choice);
 }
 
 static void
@@ -681,8 +585,8 @@ test_remote_content_never_and_always (void)
   /* Off, not only out of sight: its key does nothing. */
   gtk_widget_activate_action (view, "message.always-for-sender", NULL);
   g_assert_false (kabar_message_view_get_remote_content_shown (KABAR_MESSAGE_VIEW (view)));
-  screenshot (view_window, "preferences-remote-never");
-  click (find_button (view, _("Show Once")));
+  kabar_ui_test_save_screenshot (view_window, "preferences-remote-never", 0);
+  kabar_ui_test_click (find_button (view, _("Show Once")));
   g_assert_true (kabar_ui_test_wait_for (path_requested, &once, WAIT_MS));
 
   /* From chosen senders (the default): the friend's loads. */
@@ -797,8 +701,8 @@ check_refused (GtkWidget  *editor,
                const char *id,
                const char *bad)
 {
-  GtkWidget *row = find_by_id (editor, id);
-  GtkWidget *save = find_by_id (editor, "save_button");
+  GtkWidget *row = kabar_ui_test_find_by_id (editor, id);
+  GtkWidget *save = kabar_ui_test_find_by_id (editor, "save_button");
   g_autofree char *good = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
 
   g_assert_true (gtk_widget_is_sensitive (save));
@@ -822,7 +726,7 @@ sidebar_title_is (gpointer title)
 static void
 test_editing_an_account_saves_it (void)
 {
-  KabarAccount *account = find_account (DEWI);
+  KabarAccount *account = kabar_ui_test_find_saved_account (app, DEWI);
   g_autofree char *id = g_strdup (kabar_account_get_id (account));
   Replaced replaced_account = { id, account };
   Replaced replaced_service = { id, find_service (id) };
@@ -833,14 +737,14 @@ test_editing_an_account_saves_it (void)
 
   g_assert_nonnull (replaced_service.before);
   editor = open_editor (DEWI);
-  screenshot (editor, "preferences-account-editor");
+  kabar_ui_test_save_screenshot (editor, "preferences-account-editor", 0);
   {
     GtkAdjustment *scroll = gtk_scrolled_window_get_vadjustment (
       GTK_SCROLLED_WINDOW (kabar_ui_test_find_widget (editor, GTK_TYPE_SCROLLED_WINDOW)));
 
     /* The servers, the password and Remove, further down. */
     gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll));
-    screenshot (editor, "preferences-account-editor-servers");
+    kabar_ui_test_save_screenshot (editor, "preferences-account-editor-servers", 0);
     gtk_adjustment_set_value (scroll, 0);
   }
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (identity_entry (editor, 0, 0))), ==, "Dewi Lestari");
@@ -857,12 +761,12 @@ test_editing_an_account_saves_it (void)
   /* A new name, a signature, and an alias with its own. */
   gtk_editable_set_text (GTK_EDITABLE (identity_entry (editor, 0, 0)), "Dewi Lestari Putri");
   gtk_text_buffer_set_text (identity_signature (editor, 0), "Dewi\nTim Kabar", -1);
-  click (find_by_id (editor, "add_alias_button"));
-  g_assert_false (gtk_widget_is_sensitive (find_by_id (editor, "save_button")));
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "add_alias_button"));
+  g_assert_false (gtk_widget_is_sensitive (kabar_ui_test_find_by_id (editor, "save_button")));
   gtk_editable_set_text (GTK_EDITABLE (identity_entry (editor, 1, 1)), alias);
   gtk_text_buffer_set_text (identity_signature (editor, 1), "Dewi (pribadi)", -1);
-  screenshot (editor, "preferences-account-editor-alias");
-  click (find_by_id (editor, "save_button"));
+  kabar_ui_test_save_screenshot (editor, "preferences-account-editor-alias", 0);
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "save_button"));
 
   /* Saved, the copy took the account's place, the editor closed, and the
    * application runs a new service with the new settings. */
@@ -895,16 +799,17 @@ test_editing_an_account_saves_it (void)
     g_assert_true (adw_expander_row_get_expanded (g_ptr_array_index (expanders, 0)));
     g_assert_false (adw_expander_row_get_expanded (g_ptr_array_index (expanders, 1)));
     adw_expander_row_set_expanded (g_ptr_array_index (expanders, 1), TRUE);
-    g_assert_true (kabar_ui_test_wait_for (is_shown, find_button (editor, _("_Remove Alias")), WAIT_MS));
+    g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_widget_shown, find_button (editor, _("_Remove Alias")),
+                                           WAIT_MS));
   }
-  click (find_button (editor, _("_Remove Alias")));
+  kabar_ui_test_click (find_button (editor, _("_Remove Alias")));
   {
     g_autoptr(GPtrArray) expanders = kabar_ui_test_find_widgets (editor, ADW_TYPE_EXPANDER_ROW);
 
     g_assert_cmpuint (expanders->len, ==, 1);
   }
-  replaced_account.before = find_account (DEWI);
-  click (find_by_id (editor, "save_button"));
+  replaced_account.before = kabar_ui_test_find_saved_account (app, DEWI);
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "save_button"));
   g_assert_true (kabar_ui_test_wait_for (account_replaced, &replaced_account, WAIT_MS));
   g_assert_true (kabar_ui_test_wait_for (editor_gone, NULL, WAIT_MS));
   g_clear_object (&saved);
@@ -916,7 +821,7 @@ test_editing_an_account_saves_it (void)
 static gboolean
 service_online (gpointer address)
 {
-  KabarAccount *account = find_account (address);
+  KabarAccount *account = kabar_ui_test_find_saved_account (app, address);
   KabarMailService *service = account != NULL ? find_service (kabar_account_get_id (account)) : NULL;
 
   return service != NULL && kabar_mail_service_get_status (service) == KABAR_MAIL_SERVICE_STATUS_ONLINE;
@@ -925,7 +830,7 @@ service_online (gpointer address)
 static gboolean
 service_refused (gpointer address)
 {
-  KabarAccount *account = find_account (address);
+  KabarAccount *account = kabar_ui_test_find_saved_account (app, address);
   KabarMailService *service = account != NULL ? find_service (kabar_account_get_id (account)) : NULL;
 
   return service != NULL && kabar_mail_service_get_status (service) == KABAR_MAIL_SERVICE_STATUS_ERROR;
@@ -934,7 +839,7 @@ service_refused (gpointer address)
 static void
 test_signing_in_again_stores_the_password (void)
 {
-  const char *id = kabar_account_get_id (find_account (BUDI));
+  const char *id = kabar_account_get_id (kabar_ui_test_find_saved_account (app, BUDI));
   GtkWidget *editor;
   GtkWindow *dialog;
   g_autofree char *imap = NULL;
@@ -946,38 +851,38 @@ test_signing_in_again_stores_the_password (void)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (find_account_row (BUDI)),
                             _("The server refused the password.")));
   editor = open_editor (BUDI);
-  click (find_by_id (editor, "sign_in_button"));
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "sign_in_button"));
   dialog = kabar_ui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   gtk_editable_set_text (GTK_EDITABLE (kabar_ui_test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW)),
                          BUDI_PASSWORD);
-  screenshot (GTK_WIDGET (dialog), "preferences-sign-in");
-  click (find_button (GTK_WIDGET (dialog), _("_Sign In")));
+  kabar_ui_test_save_screenshot (GTK_WIDGET (dialog), "preferences-sign-in", 0);
+  kabar_ui_test_click (find_button (GTK_WIDGET (dialog), _("_Sign In")));
 
   g_assert_true (kabar_ui_test_wait_for (service_online, (gpointer) BUDI, WAIT_MS));
-  imap = lookup_secret (id, KABAR_SECRET_IMAP);
-  smtp = lookup_secret (id, KABAR_SECRET_SMTP);
+  imap = kabar_ui_test_lookup_secret (id, KABAR_SECRET_IMAP);
+  smtp = kabar_ui_test_lookup_secret (id, KABAR_SECRET_SMTP);
   g_assert_cmpstr (imap, ==, BUDI_PASSWORD);
   g_assert_cmpstr (smtp, ==, BUDI_PASSWORD);
-  click (find_by_id (editor, "sign_in_button"));
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "sign_in_button"));
   dialog = kabar_ui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  click (find_button (GTK_WIDGET (dialog), _("_Cancel")));
+  kabar_ui_test_click (find_button (GTK_WIDGET (dialog), _("_Cancel")));
   g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG),
                                          WAIT_MS));
-  click (find_by_id (editor, "cancel_button"));
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "cancel_button"));
   g_assert_true (kabar_ui_test_wait_for (editor_gone, NULL, WAIT_MS));
 }
 
 static gboolean
 account_gone (gpointer address)
 {
-  return find_account (address) == NULL && kabar_ui_test_find_account (window, address) == NULL
+  return kabar_ui_test_find_saved_account (app, address) == NULL && kabar_ui_test_find_account (window, address) == NULL
          && find_account_row (address) == NULL;
 }
 
 static void
 test_removing_an_account_asks_then_removes_everything (void)
 {
-  KabarAccount *account = find_account (BUDI);
+  KabarAccount *account = kabar_ui_test_find_saved_account (app, BUDI);
   g_autofree char *id = g_strdup (kabar_account_get_id (account));
   g_autofree char *store = kabar_mail_service_dup_default_store_path (account);
   g_autofree char *file_name = g_strdup_printf ("%s.account", id);
@@ -994,31 +899,31 @@ test_removing_an_account_asks_then_removes_everything (void)
 
   /* Asked, and the answer is no: nothing changes. */
   editor = open_editor (BUDI);
-  click (find_by_id (editor, "remove_button"));
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "remove_button"));
   dialog = kabar_ui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (editor));
-  screenshot (GTK_WIDGET (dialog), "preferences-remove-account");
-  click (find_button (GTK_WIDGET (dialog), _("_Cancel")));
+  kabar_ui_test_save_screenshot (GTK_WIDGET (dialog), "preferences-remove-account", 0);
+  kabar_ui_test_click (find_button (GTK_WIDGET (dialog), _("_Cancel")));
   g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG),
                                          WAIT_MS));
-  g_assert_true (find_account (BUDI) == account);
+  g_assert_true (kabar_ui_test_find_saved_account (app, BUDI) == account);
 
-  click (find_by_id (editor, "remove_button"));
+  kabar_ui_test_click (kabar_ui_test_find_by_id (editor, "remove_button"));
   dialog = kabar_ui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  click (find_button (GTK_WIDGET (dialog), _("_Remove")));
+  kabar_ui_test_click (find_button (GTK_WIDGET (dialog), _("_Remove")));
   g_assert_true (kabar_ui_test_wait_for (account_gone, (gpointer) BUDI, WAIT_MS));
   g_assert_true (kabar_ui_test_wait_for (editor_gone, NULL, WAIT_MS));
   g_assert_null (find_service (id));
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (store, G_FILE_TEST_EXISTS));
-  imap = lookup_secret (id, KABAR_SECRET_IMAP);
-  smtp = lookup_secret (id, KABAR_SECRET_SMTP);
+  imap = kabar_ui_test_lookup_secret (id, KABAR_SECRET_IMAP);
+  smtp = kabar_ui_test_lookup_secret (id, KABAR_SECRET_SMTP);
   g_assert_null (imap);
   g_assert_null (smtp);
   /* Dewi's stays. */
-  g_assert_nonnull (find_account (DEWI));
+  g_assert_nonnull (kabar_ui_test_find_saved_account (app, DEWI));
   g_assert_true (kabar_ui_test_wait_for (service_online, (gpointer) DEWI, WAIT_MS));
-  screenshot (preferences, "preferences-accounts-after-removal");
+  kabar_ui_test_save_screenshot (preferences, "preferences-accounts-after-removal", 0);
 }
 
 /* --- the run ------------------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kabar-account-assistant.h"
 #include "kabar-application.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
@@ -65,6 +66,36 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_true (kabar_ui_test_wait_for (no_window_left, fixture->app, 5000));
 }
 
+/* Kabar's first start: no account, so the assistant opens over the
+ * window; closed, the window offers it again. */
+static void
+test_window_first_start_opens_the_assistant (Fixture       *fixture,
+                                             gconstpointer  data)
+{
+  GtkWindow *assistant = kabar_ui_test_wait_for_toplevel (KABAR_TYPE_ACCOUNT_ASSISTANT);
+  GtkWidget *button;
+
+  g_assert_true (gtk_window_get_transient_for (assistant) == fixture->window);
+  g_assert_true (gtk_window_get_modal (assistant));
+  g_assert_cmpint (kabar_account_assistant_get_page (KABAR_ACCOUNT_ASSISTANT (assistant)), ==,
+                   KABAR_ASSISTANT_PAGE_IDENTITY);
+  g_assert_cmpstr (gtk_window_get_title (assistant), ==, _("Add Account"));
+  /* One window of the application still: the assistant is its dialog. */
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (fixture->app))), ==, 1);
+
+  gtk_window_close (assistant);
+  g_assert_true (kabar_ui_test_wait_for (kabar_ui_test_toplevel_gone,
+                                         GSIZE_TO_POINTER (KABAR_TYPE_ACCOUNT_ASSISTANT), 5000));
+
+  button = kabar_ui_test_find_button (GTK_WIDGET (fixture->window), _("_Add Account…"));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.add-account");
+  gtk_widget_activate (button);
+  assistant = kabar_ui_test_wait_for_toplevel (KABAR_TYPE_ACCOUNT_ASSISTANT);
+  g_assert_true (gtk_window_get_transient_for (assistant) == fixture->window);
+}
+
 static void
 test_window_without_account_shows_status_page (Fixture       *fixture,
                                                gconstpointer  data)
@@ -111,7 +142,17 @@ test_window_primary_menu_offers_preferences_shortcuts_and_about (Fixture       *
 
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   g_assert_nonnull (menu);
-  menu = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  /* Adding an account first, on its own. */
+  {
+    g_autoptr(GMenuModel) accounts = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+    g_autofree char *action = NULL;
+
+    g_assert_cmpint (g_menu_model_get_n_items (accounts), ==, 1);
+    g_menu_model_get_item_attribute (accounts, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+    g_assert_cmpstr (action, ==, "app.add-account");
+  }
+  menu = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
   g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s", &first);
   g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_ACTION, "s", &second);
@@ -202,8 +243,9 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
+  ADD ("first-start-opens-the-assistant", test_window_first_start_opens_the_assistant);
   ADD ("without-account-shows-status-page", test_window_without_account_shows_status_page);
-  ADD ("primary-menu-offers-preferences-shortcuts-and-about", test_window_primary_menu_offers_preferences_shortcuts_and_about);
+  ADD ("primary-menu-offers-accounts-preferences-shortcuts-and-about", test_window_primary_menu_offers_preferences_shortcuts_and_about);
   ADD ("about-opens-about-window", test_window_about_opens_about_window);
   ADD ("shortcuts-window-opens", test_window_shortcuts_window_opens);
   ADD ("ctrl-q-quits", test_window_ctrl_q_quits);
