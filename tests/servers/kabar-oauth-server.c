@@ -44,6 +44,7 @@ struct _KabarOAuthServer
   guint         lifetime;
   GHashTable   *codes;           /* code -> Grant */
   GHashTable   *refresh_tokens;  /* token -> Grant */
+  GHashTable   *expired_tokens;  /* refresh tokens left unused too long: a set */
   GHashTable   *counts;          /* grant_type -> count */
 };
 
@@ -295,7 +296,11 @@ redeem_refresh_token (KabarOAuthServer  *self,
   Grant *grant = token != NULL ? g_hash_table_lookup (self->refresh_tokens, token) : NULL;
   Grant copy;
 
-  if (grant == NULL)
+  if (token != NULL && g_hash_table_contains (self->expired_tokens, token))
+    refuse (message, "invalid_grant", "AADSTS700082: The refresh token has expired due to inactivity. "
+                                      "The token was issued on 2026-08-01T09:12:44Z and was inactive "
+                                      "for 90.00:00:00.");
+  else if (grant == NULL)
     refuse (message, "invalid_grant", "AADSTS70000: The user could not be authenticated or the grant "
                                       "is expired. The refresh token was revoked.");
   else if (g_strcmp0 (grant->client_id, g_hash_table_lookup (form, "client_id")) != 0)
@@ -406,6 +411,7 @@ kabar_oauth_server_new (KabarTestBed  *bed,
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_free);
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_free);
+  self->expired_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (bed != NULL)
     self->bed = g_object_ref (bed);
@@ -449,6 +455,7 @@ kabar_oauth_server_free (KabarOAuthServer *self)
   g_hash_table_unref (self->clients);
   g_hash_table_unref (self->codes);
   g_hash_table_unref (self->refresh_tokens);
+  g_hash_table_unref (self->expired_tokens);
   g_hash_table_unref (self->counts);
   g_free (self->user);
   g_free (self->authority);
@@ -506,6 +513,22 @@ kabar_oauth_server_revoke_refresh_tokens (KabarOAuthServer *self)
   g_mutex_lock (&self->mutex);
   /* As Microsoft after a password change: the sign-ins so far end, a new
    * one works. */
+  g_hash_table_remove_all (self->refresh_tokens);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+kabar_oauth_server_expire_refresh_tokens (KabarOAuthServer *self)
+{
+  GHashTableIter iter;
+  gpointer token;
+
+  g_mutex_lock (&self->mutex);
+  /* As Microsoft after 90 days unused: the tokens so far are refused with
+   * their own words; a new sign-in works. */
+  g_hash_table_iter_init (&iter, self->refresh_tokens);
+  while (g_hash_table_iter_next (&iter, &token, NULL))
+    g_hash_table_add (self->expired_tokens, g_strdup (token));
   g_hash_table_remove_all (self->refresh_tokens);
   g_mutex_unlock (&self->mutex);
 }

@@ -47,6 +47,9 @@ void              kabar_oauth_server_set_token_lifetime    (KabarOAuthServer *se
 /* Every refresh token issued so far is refused (invalid_grant) from now
  * on; a new sign-in's work. */
 void              kabar_oauth_server_revoke_refresh_tokens (KabarOAuthServer *self);
+/* The refresh tokens issued so far have expired (unused for 90 days):
+ * refused with AADSTS700082, invalid_grant. */
+void              kabar_oauth_server_expire_refresh_tokens (KabarOAuthServer *self);
 /* Token requests of that grant_type so far, refused ones included. */
 guint             kabar_oauth_server_count_requests        (KabarOAuthServer *self,
                                                             const char       *grant_type);
