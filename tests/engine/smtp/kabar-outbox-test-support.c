@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "kabar-outbox-test-support.h"
 #include "kabar-secrets.h"
 #include "kabar-test-client.h"
@@ -35,6 +37,21 @@ kabar_outbox_test_get_bed (void)
   kabar_test_bed_start (shared_bed, KABAR_TEST_BED_DOVECOT | KABAR_TEST_BED_POSTFIX, &error);
   g_assert_no_error (error);
   return shared_bed;
+}
+
+void
+kabar_outbox_test_remove_directory (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (directory);
 }
 
 char *

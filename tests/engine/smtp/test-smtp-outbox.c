@@ -91,21 +91,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (directory);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -117,7 +102,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->account);
   g_ptr_array_unref (fixture->sent);
   g_clear_error (&fixture->last_failure);
-  remove_tree (fixture->directory);
+  kabar_outbox_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }
