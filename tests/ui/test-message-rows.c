@@ -134,6 +134,16 @@ assert_drawn_rows_show_their_messages (guint *n_drawn)
     }
 }
 
+/* The first page is read after the list is shown: wait for its rows. */
+static gboolean
+first_rows_drawn (gpointer data)
+{
+  guint n_drawn = 0;
+
+  assert_drawn_rows_show_their_messages (&n_drawn);
+  return n_drawn > 3;
+}
+
 static gboolean
 item_loaded (gpointer data)
 {
@@ -278,6 +288,7 @@ test_drawn_rows_show_their_messages (void)
   open_inbox ();
   model = kabar_message_list_get_model (message_list ());
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, COUNT);
+  kabar_ui_test_wait_for (first_rows_drawn, NULL, WAIT_MS);
   assert_drawn_rows_show_their_messages (&n_drawn);
   g_assert_cmpuint (n_drawn, >, 3);
 
