@@ -12,9 +12,13 @@
 #include <string.h>
 
 #include "kabar-oauth-server.h"
+#include "kabar-test-http-thread.h"
 
 #define DEFAULT_LIFETIME_SECONDS 3600
 #define SCOPE_NEEDED "https://outlook.office.com/IMAP.AccessAsUser.All"
+/* A Graph sign-in asks for these (and more); one token covers one resource. */
+#define GRAPH_SCOPE_PREFIX "https://graph.microsoft.com/"
+#define GRAPH_SCOPE_NEEDED GRAPH_SCOPE_PREFIX "Mail.ReadWrite"
 
 typedef struct
 {
@@ -22,19 +26,21 @@ typedef struct
   char *redirect_uri;
   char *challenge;
   char *user;
+  char *scope;    /* what the sign-in granted */
 } Grant;
+
+/* An access token: which resource it is for and until when. */
+typedef struct
+{
+  char   *resource;
+  gint64  expires;  /* monotonic, microseconds */
+} Access;
 
 struct _KabarOAuthServer
 {
   GMutex        mutex;
-  GCond         cond;
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
+  KabarTestHttpThread *http;
   char         *authority;
-  GError       *start_error;
-  gboolean      started;
 
   KabarTestBed *bed;
 
@@ -46,7 +52,15 @@ struct _KabarOAuthServer
   GHashTable   *refresh_tokens;  /* token -> Grant */
   GHashTable   *expired_tokens;  /* refresh tokens left unused too long: a set */
   GHashTable   *counts;          /* grant_type -> count */
+  GHashTable   *access_tokens;   /* token -> Access */
 };
+
+static void
+access_free (Access *access)
+{
+  g_free (access->resource);
+  g_free (access);
+}
 
 static void
 grant_free (Grant *grant)
@@ -55,6 +69,7 @@ grant_free (Grant *grant)
   g_free (grant->redirect_uri);
   g_free (grant->challenge);
   g_free (grant->user);
+  g_free (grant->scope);
   g_free (grant);
 }
 
@@ -174,7 +189,8 @@ authorize (KabarOAuthServer  *self,
     redirect_error (message, redirect_uri, state, "invalid_request",
                     "AADSTS9002325: Proof Key for Code Exchange is required for cross-origin "
                     "authorization code redemption.");
-  else if (scope == NULL || strstr (scope, SCOPE_NEEDED) == NULL || strstr (scope, "offline_access") == NULL)
+  else if (scope == NULL || (strstr (scope, SCOPE_NEEDED) == NULL && strstr (scope, GRAPH_SCOPE_NEEDED) == NULL) ||
+           strstr (scope, "offline_access") == NULL)
     redirect_error (message, redirect_uri, state, "invalid_scope",
                     "AADSTS70011: The provided value for the input parameter 'scope' is not valid.");
   else if (state == NULL || *state == '\0')
@@ -193,6 +209,7 @@ authorize (KabarOAuthServer  *self,
       grant->redirect_uri = g_strdup (redirect_uri);
       grant->challenge = g_strdup (challenge);
       grant->user = g_strdup (self->user != NULL ? self->user : hint);
+      grant->scope = g_strdup (scope);
       g_hash_table_insert (self->codes, g_strdup (code), grant);
       params = g_hash_table_new (g_str_hash, g_str_equal);
       g_hash_table_insert (params, (gpointer) "code", code);
@@ -224,27 +241,83 @@ refuse (SoupServerMessage *message,
   set_json (message, 400, json);
 }
 
+/* The resource a token request's scope names: one token covers one. No
+ * scope asks for what the sign-in granted, mail first. */
+static const char *
+resource_of (const char *scope,
+             const char *granted)
+{
+  if (scope != NULL && *scope != '\0')
+    return strstr (scope, GRAPH_SCOPE_PREFIX) != NULL ? "graph" : "mail";
+  if (granted != NULL && strstr (granted, SCOPE_NEEDED) == NULL && strstr (granted, GRAPH_SCOPE_PREFIX) != NULL)
+    return "graph";
+  return "mail";
+}
+
+static gboolean
+granted_resource (const Grant *grant,
+                  const char  *resource)
+{
+  /* Grants from before scopes were kept (none) cover mail. */
+  if (grant->scope == NULL)
+    return g_str_equal (resource, "mail");
+  return strstr (grant->scope, g_str_equal (resource, "graph") ? GRAPH_SCOPE_PREFIX : "https://outlook.office.com/") != NULL;
+}
+
+static char *
+granted_scope (const char *resource,
+               const char *scope)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (g_str_equal (resource, "mail") || scope == NULL)
+    return g_strdup (g_str_equal (resource, "mail") ? SCOPE_NEEDED : GRAPH_SCOPE_NEEDED);
+  parts = g_strsplit (scope, " ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (g_str_has_prefix (parts[i], GRAPH_SCOPE_PREFIX))
+      g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", parts[i]);
+  return g_strdup (text->str);
+}
+
 static void
 issue_tokens (KabarOAuthServer  *self,
               SoupServerMessage *message,
-              const Grant       *grant)
+              const Grant       *grant,
+              const char        *scope)
 {
   g_autofree char *access_token = random_token ("EwB", 1200);
   g_autofree char *refresh_token = random_token ("M.C5_BAY.0.U.", 200);
   g_autofree char *json = NULL;
-  Grant *kept = g_new0 (Grant, 1);
+  g_autofree char *scopes = NULL;
+  const char *resource = resource_of (scope, grant->scope);
+  Grant *kept;
+  Access *access;
 
+  if (!granted_resource (grant, resource))
+    {
+      refuse (message, "invalid_grant", "AADSTS65001: The user or administrator has not consented to "
+                                        "use the application for the requested scope.");
+      return;
+    }
+  kept = g_new0 (Grant, 1);
   kept->client_id = g_strdup (grant->client_id);
   kept->user = g_strdup (grant->user);
+  kept->scope = g_strdup (grant->scope);
   g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token), kept);
-  if (self->bed != NULL)
+  access = g_new0 (Access, 1);
+  access->resource = g_strdup (resource);
+  access->expires = g_get_monotonic_time () + (gint64) self->lifetime * G_USEC_PER_SEC;
+  g_hash_table_insert (self->access_tokens, g_strdup (access_token), access);
+  if (self->bed != NULL && g_str_equal (resource, "mail"))
     /* Before the client has the token, so a sign-in with it never races
-     * its registration. */
+     * its registration. A Graph token is no good for IMAP. */
     kabar_test_bed_add_oauth2_token (self->bed, access_token, grant->user);
+  scopes = granted_scope (resource, scope);
   json = g_strdup_printf ("{\"token_type\": \"Bearer\", \"scope\": \"%s offline_access\", "
                           "\"expires_in\": %u, \"ext_expires_in\": %u, "
                           "\"access_token\": \"%s\", \"refresh_token\": \"%s\"}",
-                          SCOPE_NEEDED, self->lifetime, self->lifetime, access_token, refresh_token);
+                          scopes, self->lifetime, self->lifetime, access_token, refresh_token);
   set_json (message, 200, json);
 }
 
@@ -281,7 +354,7 @@ redeem_code (KabarOAuthServer  *self,
     refuse (message, "invalid_grant", "AADSTS501481: The Code_Verifier does not match the "
                                       "code_challenge supplied in the authorization request.");
   else
-    issue_tokens (self, message, grant);
+    issue_tokens (self, message, grant, g_hash_table_lookup (form, "scope"));
   /* A code is good once, whatever became of it. */
   if (code != NULL)
     g_hash_table_remove (self->codes, code);
@@ -308,7 +381,7 @@ redeem_refresh_token (KabarOAuthServer  *self,
   else
     {
       copy = *grant;
-      issue_tokens (self, message, &copy);
+      issue_tokens (self, message, &copy, g_hash_table_lookup (form, "scope"));
     }
 }
 
@@ -366,39 +439,6 @@ on_request (SoupServer        *server,
 
 /* --- the thread ---------------------------------------------------------------- */
 
-static gpointer
-run (gpointer data)
-{
-  KabarOAuthServer *self = data;
-  GError *error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new ("server-header", "kabar-oauth-server ", NULL);
-  soup_server_add_handler (self->server, NULL, on_request, self, NULL);
-  if (soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    {
-      uris = soup_server_get_uris (self->server);
-      self->authority = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-    }
-  g_mutex_lock (&self->mutex);
-  self->start_error = error;
-  self->started = TRUE;
-  g_cond_signal (&self->cond);
-  g_mutex_unlock (&self->mutex);
-
-  if (error == NULL)
-    g_main_loop_run (self->loop);
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  /* Let the closed connections' last callbacks run. */
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 KabarOAuthServer *
 kabar_oauth_server_new (KabarTestBed  *bed,
                         GError       **error)
@@ -406,38 +446,23 @@ kabar_oauth_server_new (KabarTestBed  *bed,
   KabarOAuthServer *self = g_new0 (KabarOAuthServer, 1);
 
   g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
   self->lifetime = DEFAULT_LIFETIME_SECONDS;
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_free);
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_free);
   self->expired_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) access_free);
   if (bed != NULL)
     self->bed = g_object_ref (bed);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("kabar-oauth-server", run, self);
-
-  g_mutex_lock (&self->mutex);
-  while (!self->started)
-    g_cond_wait (&self->cond, &self->mutex);
-  g_mutex_unlock (&self->mutex);
-  if (self->start_error != NULL)
+  self->http = kabar_test_http_thread_start ("kabar-oauth-server", NULL, on_request, self, error);
+  if (self->http == NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&self->start_error),
-                                  "The test authorization server could not listen: ");
       kabar_oauth_server_free (self);
       return NULL;
     }
+  self->authority = g_strdup_printf ("http://127.0.0.1:%u", kabar_test_http_thread_get_port (self->http));
   return self;
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -445,22 +470,17 @@ kabar_oauth_server_free (KabarOAuthServer *self)
 {
   if (self == NULL)
     return;
-  /* From inside the loop: a quit before the thread runs it would be lost. */
-  g_main_context_invoke (self->context, quit_loop, self->loop);
-  g_thread_join (self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
-  g_clear_error (&self->start_error);
+  kabar_test_http_thread_stop (self->http, NULL, NULL);
   g_clear_object (&self->bed);
   g_hash_table_unref (self->clients);
   g_hash_table_unref (self->codes);
   g_hash_table_unref (self->refresh_tokens);
   g_hash_table_unref (self->expired_tokens);
   g_hash_table_unref (self->counts);
+  g_hash_table_unref (self->access_tokens);
   g_free (self->user);
   g_free (self->authority);
   g_mutex_clear (&self->mutex);
-  g_cond_clear (&self->cond);
   g_free (self);
 }
 
@@ -573,4 +593,19 @@ kabar_oauth_server_browse (KabarOAuthServer  *self,
       return NULL;
     }
   return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+char *
+kabar_oauth_server_get_token_resource (KabarOAuthServer *self,
+                                       const char       *token)
+{
+  Access *access;
+  char *resource = NULL;
+
+  g_mutex_lock (&self->mutex);
+  access = g_hash_table_lookup (self->access_tokens, token);
+  if (access != NULL && g_get_monotonic_time () < access->expires)
+    resource = g_strdup (access->resource);
+  g_mutex_unlock (&self->mutex);
+  return resource;
 }

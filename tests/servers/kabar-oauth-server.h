@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  * Endpoints: /{tenant}/oauth2/v2.0/authorize (checks client_id,
  * redirect_uri on loopback, code_challenge_method=S256, scope, state;
  * answers 302 to the redirect with code and state, as for a user already
- * signed in who consents) and /{tenant}/oauth2/v2.0/token
+ * signed in who consents; the scope must have the IMAP or the Graph
+ * Mail.ReadWrite scope, and offline_access) and /{tenant}/oauth2/v2.0/token
  * (authorization_code with code_verifier checked; refresh_token,
  * rotated). Refusals carry Microsoft's AADSTS words. */
 typedef struct _KabarOAuthServer KabarOAuthServer;
@@ -60,6 +61,12 @@ guint             kabar_oauth_server_count_requests        (KabarOAuthServer *se
 char             *kabar_oauth_server_browse                (KabarOAuthServer *self,
                                                             const char       *uri,
                                                             GError          **error);
+
+/* "graph" or "mail" for an access token issued and not yet expired, else
+ * NULL. A token request's scope decides its resource (Graph scopes:
+ * "graph"; none: what the sign-in was for). */
+char             *kabar_oauth_server_get_token_resource    (KabarOAuthServer *self,
+                                                            const char       *token);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KabarOAuthServer, kabar_oauth_server_free)
 

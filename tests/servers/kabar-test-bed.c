@@ -1213,7 +1213,8 @@ make_certificate (KabarTestBed  *self,
 
   if (!run_tool (argv, error))
     return FALSE;
-  self->certificate = g_tls_certificate_new_from_file (self->cert_path, error);
+  /* With its key: servers of the tests' own (Graph) serve it too. */
+  self->certificate = g_tls_certificate_new_from_files (self->cert_path, self->key_path, error);
   return self->certificate != NULL;
 }
 

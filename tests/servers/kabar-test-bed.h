@@ -118,6 +118,7 @@ gboolean         kabar_test_bed_is_running            (KabarTestBed         *sel
 guint16          kabar_test_bed_get_port              (KabarTestBed         *self,
                                                        KabarTestBedPort      port);
 const char      *kabar_test_bed_get_port_name         (KabarTestBedPort      port);
+/* The servers' certificate, with its private key. */
 GTlsCertificate *kabar_test_bed_get_certificate       (KabarTestBed         *self);
 const char      *kabar_test_bed_get_certificate_path  (KabarTestBed         *self);
 const char      *kabar_test_bed_get_directory         (KabarTestBed         *self);
