@@ -675,12 +675,12 @@ kabar_account_validate (KabarAccount  *self,
         }
     }
 
-  /* Microsoft Graph is reached at a fixed address and sends through it. */
+  if (!server_validate (&self->servers[KABAR_SERVER_INCOMING], "incoming", error))
+    return FALSE;
+  /* Microsoft Graph sends through the incoming server (the Graph host). */
   if (self->incoming_kind == KABAR_INCOMING_GRAPH)
     return TRUE;
-
-  return server_validate (&self->servers[KABAR_SERVER_INCOMING], "incoming", error)
-         && server_validate (&self->servers[KABAR_SERVER_OUTGOING], "outgoing", error);
+  return server_validate (&self->servers[KABAR_SERVER_OUTGOING], "outgoing", error);
 }
 
 static const char *

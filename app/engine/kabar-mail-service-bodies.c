@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "kabar-graph-mail-sync.h"
 #include "kabar-imap-body-fetch.h"
 #include "kabar-imap-folder-list.h"
 #include "kabar-mail-service-private.h"
@@ -105,6 +106,7 @@ list_recent_missing (BodyJob  *job,
   gint64 since = g_get_real_time () / G_USEC_PER_SEC - (gint64) PREFETCH_DAYS * 24 * 60 * 60;
 
   g_array_set_size (job->uids, 0);
+  job->listed = 0;
   /* Deleted since it was synced: nothing to fetch. */
   if (g_error_matches (local_error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND))
     return TRUE;
@@ -119,6 +121,7 @@ list_recent_missing (BodyJob  *job,
   if (uids == NULL)
     return FALSE;
   g_array_append_vals (job->uids, uids->data, uids->len);
+  job->listed = uids->len;
   return TRUE;
 }
 
@@ -132,16 +135,32 @@ run_body_job (KabarImapSession  *session,
   guint stored = 0;
   gboolean ok;
 
-  if (job->prefetch)
-    {
-      if (!list_recent_missing (job, error))
-        return FALSE;
-      job->listed = job->uids->len;
-    }
+  if (job->prefetch && !list_recent_missing (job, error))
+    return FALSE;
   ok = kabar_imap_fetch_bodies (session, job->shared->store, job->folder_id,
                                 (const guint32 *) job->uids->data, job->uids->len, &stored,
                                 cancellable, error);
   /* A run cut short still stored what it stored. */
+  job->stored += stored;
+  return ok;
+}
+
+/* A Graph account's: on a thread of its own, by $value. */
+static gboolean
+run_graph_body_job (KabarGraphClient  *client,
+                    gpointer           data,
+                    GCancellable      *cancellable,
+                    GError           **error)
+{
+  BodyJob *job = data;
+  guint stored = 0;
+  gboolean ok;
+
+  if (!list_recent_missing (job, error))
+    return FALSE;
+  ok = kabar_graph_fetch_bodies (client, job->shared->store, job->folder_id,
+                                 (const guint32 *) job->uids->data, job->uids->len, &stored,
+                                 cancellable, error);
   job->stored += stored;
   return ok;
 }
@@ -226,14 +245,39 @@ on_prefetch_done (GObject      *source,
   body_job_unref (job);
 }
 
+static void
+on_graph_prefetch_done (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  BodyJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  kabar_mail_service_graph_queue_finish (KABAR_MAIL_SERVICE (source), result, &error);
+  /* Cancelled: the service stopped, and forgot its prefetch. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    prefetch_done (KABAR_MAIL_SERVICE (source), job, error);
+  body_job_unref (job);
+}
+
+/* Headers first: bodies wait until every sync and replay is done. */
+static gboolean
+can_prefetch (KabarMailService *self)
+{
+  if (self->prefetch_running)
+    return FALSE;
+  if (self->graph != NULL)
+    return !kabar_mail_service_graph_is_busy (self);
+  return self->pool != NULL && self->jobs_running == 0;
+}
+
 void
 kabar_mail_service_run_prefetch (KabarMailService *self)
 {
   g_autofree PrefetchEntry *entry = NULL;
   BodyJob *job;
 
-  /* Headers first: bodies wait until every sync and replay is done. */
-  if (self->pool == NULL || self->prefetch_running || self->jobs_running > 0)
+  if (!can_prefetch (self))
     return;
   entry = g_queue_pop_head (&self->prefetch_queue);
   if (entry == NULL)
@@ -243,6 +287,13 @@ kabar_mail_service_run_prefetch (KabarMailService *self)
   job->budget = entry->budget;
   job->limit = MIN (entry->budget, PREFETCH_PER_JOB);
   self->prefetch_running = TRUE;
+  if (self->graph != NULL)
+    {
+      kabar_mail_service_graph_queue_async (self, run_graph_body_job, body_job_ref (job),
+                                            (GDestroyNotify) body_job_unref, on_graph_prefetch_done,
+                                            job);
+      return;
+    }
   /* No cancellable: stopping the pool cancels its jobs already, and
    * GLib 2.74 leaks a cancellable's source when it is cancelled on one
    * thread while a worker drops the job on another. */
@@ -412,6 +463,8 @@ on_body_read (GObject      *source,
     g_task_return_new_error (task, KABAR_MAIL_SERVICE_ERROR, KABAR_MAIL_SERVICE_ERROR_NOT_ON_SERVER,
                              "The server of %s no longer has this message",
                              kabar_account_get_address (self->account));
+  else if (self->graph != NULL)
+    kabar_mail_service_graph_fetch_body (self, request->message_id, task);
   else if (!check_can_download (self, &error))
     g_task_return_error (task, error);
   else

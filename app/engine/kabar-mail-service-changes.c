@@ -155,6 +155,8 @@ kabar_mail_service_change_applied (KabarMailService *self,
   else if (self->pop != NULL)
     /* No server to replay to: done here, as a server would. */
     kabar_mail_service_pop_complete_changes (self);
+  else if (self->graph != NULL)
+    kabar_mail_service_graph_replay (self);
 }
 
 /* Where kabar_mail_service_change_finish_id() finds it: task data would

@@ -234,23 +234,6 @@ run_folder_list (KabarImapSession  *session,
   return collect_folders (job, error);
 }
 
-typedef struct
-{
-  gint64 folder_id;
-  guint  done;
-  guint  total;
-} Progress;
-
-static void
-progress_here (KabarMailService *self,
-               gpointer          data)
-{
-  Progress *progress = data;
-
-  kabar_mail_service_emit_progress (self, progress->folder_id, progress->done, progress->total);
-  kabar_mail_service_emit_folder_changed (self, progress->folder_id);
-}
-
 /* On the sync's store thread. */
 static void
 on_sync_progress (gint64   folder_id,
@@ -259,10 +242,8 @@ on_sync_progress (gint64   folder_id,
                   gpointer user_data)
 {
   Job *job = user_data;
-  Progress *progress = g_new (Progress, 1);
 
-  *progress = (Progress) { folder_id, done, total };
-  kabar_mail_service_shared_invoke (job->shared, progress_here, progress, g_free);
+  kabar_mail_service_shared_progress (job->shared, folder_id, done, total);
 }
 
 /* On the job's worker: a cut sync is tried again, and its second attempt

@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "kabar-backoff.h"
+#include "kabar-graph-client.h"
 #include "kabar-imap-pool.h"
 #include "kabar-mail-service.h"
 
@@ -37,9 +39,106 @@ void                    kabar_mail_service_shared_invoke (KabarMailServiceShared
                                                           KabarMailServiceFunc    func,
                                                           gpointer                data,
                                                           GDestroyNotify          data_free);
+/* Any thread, from a sync's progress: the service tells of it (progress,
+ * the folder changed) on its thread. */
+void                    kabar_mail_service_shared_progress (KabarMailServiceShared *shared,
+                                                            gint64                  folder_id,
+                                                            guint                   done,
+                                                            guint                   total);
 
-/* kabar-mail-service-pop.c: a POP account's checks (NULL for IMAP). */
+/* kabar-mail-service-checker.c: the checks of a service without a pool
+ * (POP, Graph), one at a time on a thread of their own. check starts one
+ * (the poll, the network back, a retry call it); needs_user tells a
+ * failure only the user can fix (ERROR, no retry) from one tried again
+ * after a pause (OFFLINE), beyond the sign-in, certificate and store
+ * failures the checker knows for every service. On the service's thread
+ * only. */
+typedef void     (*KabarMailServiceCheckFunc)     (KabarMailService *self);
+typedef gboolean (*KabarMailServiceNeedsUserFunc) (const GError     *error);
+typedef struct
+{
+  KabarMailService              *service;  /* not a reference: it owns this */
+  KabarMailServiceCheckFunc      check;
+  KabarMailServiceNeedsUserFunc  needs_user;
+  /* Counts starts and stops: a check of an earlier run reports nothing. */
+  guint                          run;
+  gboolean                       running;
+  /* Another check was asked for while one ran. */
+  gboolean                       again;
+  gboolean                       network_available;
+  /* A check ran to its end in this run: new mail after it is news. */
+  gboolean                       checked;
+  KabarMailServiceStatus         status;
+  GError                        *error;
+  KabarCertificateProblem       *problem;
+  KabarBackoff                  *backoff;
+  guint                          retry_source;
+} KabarMailServiceChecker;
+
+/* Owned by the service (self->checker), freed in its finalize. */
+KabarMailServiceChecker *kabar_mail_service_checker_new (KabarMailService              *self,
+                                                         KabarMailServiceCheckFunc      check,
+                                                         KabarMailServiceNeedsUserFunc  needs_user);
+void     kabar_mail_service_checker_free       (KabarMailServiceChecker  *checker);
+KabarMailServiceStatus kabar_mail_service_checker_get_status (KabarMailServiceChecker  *checker,
+                                                              const GError            **error,
+                                                              KabarCertificateProblem **problem);
+void     kabar_mail_service_checker_set_state  (KabarMailServiceChecker  *checker,
+                                                KabarMailServiceStatus    status,
+                                                const GError             *error,
+                                                KabarCertificateProblem  *problem);
+/* A new run: watches the network and arms the poll, status CONNECTING.
+ * Starts no check. */
+void     kabar_mail_service_checker_start      (KabarMailServiceChecker  *checker);
+void     kabar_mail_service_checker_stop       (KabarMailServiceChecker  *checker);
+/* A check now, or once the running one ends (the refresh). */
+void     kabar_mail_service_checker_check      (KabarMailServiceChecker  *checker);
+/* The user's retry: the pause starts over, and a check now. */
+void     kabar_mail_service_checker_retry      (KabarMailServiceChecker  *checker);
+void     kabar_mail_service_checker_network_changed (KabarMailServiceChecker *checker,
+                                                     gboolean                 available);
+/* TRUE: the caller starts its check now (it is running). FALSE: none can
+ * run, or one runs (then another follows it: again). */
+gboolean kabar_mail_service_checker_begin      (KabarMailServiceChecker  *checker);
+/* A check of run ended: FALSE when of an earlier run (it reports nothing). */
+gboolean kabar_mail_service_checker_end        (KabarMailServiceChecker  *checker,
+                                                guint                     run);
+/* Its outcome (error NULL: it went through) as the status; TRUE when it
+ * went through. */
+gboolean kabar_mail_service_checker_report     (KabarMailServiceChecker  *checker,
+                                                const GError             *error,
+                                                KabarCertificateProblem  *problem);
+/* Whether another check was asked for meanwhile; clears it. */
+gboolean kabar_mail_service_checker_take_again (KabarMailServiceChecker  *checker);
+
+/* The first member of a service's own check: what its thread reads and
+ * its end needs. */
+typedef struct
+{
+  KabarMailServiceShared  *shared;
+  /* The checker's run it belongs to. */
+  guint                    run;
+  /* A check ran to its end before it in this run: new mail is news. */
+  gboolean                 announce;
+  /* Set on the check's thread. */
+  KabarCertificateProblem *problem;
+} KabarMailServiceCheck;
+
+/* After begin() said TRUE: fills check's head and runs func on a thread
+ * of its own with the service's cancellable, check as task data (freed
+ * with check_free); callback gets the task on the service's thread. */
+void     kabar_mail_service_checker_run        (KabarMailServiceChecker  *checker,
+                                                KabarMailServiceCheck    *check,
+                                                GDestroyNotify            check_free,
+                                                GTaskThreadFunc           func,
+                                                GAsyncReadyCallback       callback);
+/* Frees what the head holds (a check_free's part). */
+void     kabar_mail_service_check_clear        (KabarMailServiceCheck    *check);
+
+/* kabar-mail-service-pop.c: a POP account's state beside its checker (NULL otherwise). */
 typedef struct _KabarMailServicePop KabarMailServicePop;
+/* kabar-mail-service-graph.c: a Graph account's state beside its checker (NULL otherwise). */
+typedef struct _KabarMailServiceGraph KabarMailServiceGraph;
 /* kabar-mail-service-sending.c: the outbox, while started. */
 typedef struct _KabarMailServiceSending KabarMailServiceSending;
 /* kabar-mail-service-undo.c: the changes that can be undone. */
@@ -91,6 +190,9 @@ struct _KabarMailService
   GQueue                   prefetch_queue;
   gboolean                 prefetch_running;
   KabarMailServicePop     *pop;
+  KabarMailServiceGraph   *graph;
+  /* POP's or Graph's checks, made with self->pop or self->graph (NULL for IMAP). */
+  KabarMailServiceChecker *checker;
   KabarMailServiceSending *sending;
   KabarMailServiceUndo    *undo;
 };
@@ -115,16 +217,35 @@ void kabar_mail_service_clear_prefetch       (KabarMailService *self);
 
 /* kabar-mail-service-pop.c: in place of the pool for a POP account. */
 void kabar_mail_service_pop_start            (KabarMailService *self);
-void kabar_mail_service_pop_stop             (KabarMailService *self);
-void kabar_mail_service_pop_check            (KabarMailService *self);
-void kabar_mail_service_pop_retry            (KabarMailService *self);
-void kabar_mail_service_pop_network_changed  (KabarMailService *self,
-                                              gboolean          available);
 void kabar_mail_service_pop_complete_changes (KabarMailService *self);
-KabarMailServiceStatus kabar_mail_service_pop_get_status (KabarMailService         *self,
-                                                          const GError            **error,
-                                                          KabarCertificateProblem **problem);
-void kabar_mail_service_pop_free             (KabarMailServicePop *pop);
+
+/* kabar-mail-service-graph.c: in place of the pool for a Graph account.
+ * Its checker's check is a full one. fetch_body returns the body (GBytes)
+ * through task. */
+void kabar_mail_service_graph_start          (KabarMailService *self);
+/* After the user's changes: the replay, the folder tree and the folders
+ * changed (changed_folders). */
+void kabar_mail_service_graph_replay         (KabarMailService *self);
+void kabar_mail_service_graph_fetch_body     (KabarMailService *self,
+                                              gint64            message_id,
+                                              GTask            *task);
+/* Work on a thread of its own with a Graph client of its own, beside the
+ * checks (the bodies ahead of time); cancelled when the service stops. */
+typedef gboolean (*KabarMailServiceGraphFunc) (KabarGraphClient  *client,
+                                               gpointer           data,
+                                               GCancellable      *cancellable,
+                                               GError           **error);
+void kabar_mail_service_graph_queue_async    (KabarMailService          *self,
+                                              KabarMailServiceGraphFunc  func,
+                                              gpointer                   data,
+                                              GDestroyNotify             data_free,
+                                              GAsyncReadyCallback        callback,
+                                              gpointer                   user_data);
+gboolean kabar_mail_service_graph_queue_finish (KabarMailService  *self,
+                                                GAsyncResult      *result,
+                                                GError           **error);
+/* A check runs, or none can: bodies ahead of time wait. */
+gboolean kabar_mail_service_graph_is_busy    (KabarMailService *self);
 
 /* kabar-mail-service-sending.c: the outbox runs from start to stop. */
 void kabar_mail_service_sending_class_init   (GObjectClass     *klass);
@@ -136,6 +257,11 @@ void kabar_mail_service_sending_retry        (KabarMailService *self);
 /* A refused sign-in to the outgoing server makes the status ERROR. */
 void kabar_mail_service_sending_apply_status (KabarMailService       *self,
                                               KabarMailServiceStatus *status);
+
+/* kabar-mail-service-organizer.c: "organizer-changed" (parts: KabarOrganizerParts). */
+void kabar_mail_service_organizer_class_init (GObjectClass     *klass);
+void kabar_mail_service_emit_organizer_changed (KabarMailService    *self,
+                                                KabarOrganizerParts  parts);
 
 /* kabar-mail-service-changes.c: a change is in the store; tell the UI
  * and take it to the server. */

@@ -224,6 +224,8 @@ replay_change (KabarMailService *self,
     kabar_mail_service_schedule_replay (self);
   else if (self->pop != NULL)
     kabar_mail_service_pop_complete_changes (self);
+  else if (self->graph != NULL)
+    kabar_mail_service_graph_replay (self);
 }
 
 static void
@@ -881,12 +883,21 @@ on_account_error (KabarOutbox      *outbox,
   kabar_mail_service_update_status (self);
 }
 
+/* A Graph account sends through its incoming server, the Graph host. */
+static gboolean
+sends_by_graph (KabarMailService *self)
+{
+  return kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_GRAPH;
+}
+
 /* A server on this machine (the demo, the tests) is reachable whatever
  * GNetworkMonitor says. */
 static gboolean
 outgoing_is_local (KabarMailService *self)
 {
-  const char *host = kabar_account_get_host (self->account, KABAR_SERVER_OUTGOING);
+  const char *host = kabar_account_get_host (self->account, sends_by_graph (self)
+                                                            ? KABAR_SERVER_INCOMING
+                                                            : KABAR_SERVER_OUTGOING);
   g_autoptr(GInetAddress) address = host != NULL ? g_inet_address_new_from_string (host) : NULL;
 
   if (g_strcmp0 (host, "localhost") == 0)
@@ -909,7 +920,8 @@ kabar_mail_service_sending_start (KabarMailService *self)
   KabarMailServiceSending *sending;
 
   if (self->sending != NULL || self->store == NULL ||
-      kabar_account_get_host (self->account, KABAR_SERVER_OUTGOING) == NULL)
+      (kabar_account_get_host (self->account, KABAR_SERVER_OUTGOING) == NULL
+       && !sends_by_graph (self)))
     return;
   sending = g_new0 (KabarMailServiceSending, 1);
   sending->outbox = kabar_outbox_new (self->account, self->store);

@@ -338,10 +338,14 @@ wait_and_step (GTask      *task,
       if (undo->gone_since == 0)
         undo->gone_since = now;
       undo->give_up = now - undo->gone_since > GIVE_UP_US;
-      if (self->pool != NULL && (undo->synced_at == 0 || now - undo->synced_at > SYNC_AGAIN_US))
+      if ((self->pool != NULL || self->graph != NULL)
+          && (undo->synced_at == 0 || now - undo->synced_at > SYNC_AGAIN_US))
         {
           undo->synced_at = now;
-          kabar_mail_service_schedule_folder_sync (self, undo->record->to_folder_id);
+          if (self->graph != NULL)
+            kabar_mail_service_checker_check (self->checker);
+          else
+            kabar_mail_service_schedule_folder_sync (self, undo->record->to_folder_id);
         }
     }
   undo->delay_ms = undo->delay_ms == 0 ? FIRST_WAIT_MS : MIN (undo->delay_ms * 2, LONGEST_WAIT_MS);

@@ -111,6 +111,36 @@ kabar_mail_service_shared_invoke (KabarMailServiceShared *shared,
   g_source_unref (source);
 }
 
+typedef struct
+{
+  gint64 folder_id;
+  guint  done;
+  guint  total;
+} Progress;
+
+static void
+progress_here (KabarMailService *self,
+               gpointer          data)
+{
+  Progress *progress = data;
+
+  kabar_mail_service_emit_progress (self, progress->folder_id, progress->done, progress->total);
+  /* What the sync stored so far shows in the list. */
+  kabar_mail_service_emit_folder_changed (self, progress->folder_id);
+}
+
+void
+kabar_mail_service_shared_progress (KabarMailServiceShared *shared,
+                                    gint64                  folder_id,
+                                    guint                   done,
+                                    guint                   total)
+{
+  Progress *progress = g_new (Progress, 1);
+
+  *progress = (Progress) { folder_id, done, total };
+  kabar_mail_service_shared_invoke (shared, progress_here, progress, g_free);
+}
+
 /* --- status ----------------------------------------------------------------------- */
 
 static KabarMailServiceStatus
@@ -148,9 +178,9 @@ kabar_mail_service_update_status (KabarMailService *self)
                                  : KABAR_MAIL_SERVICE_STATUS_STOPPED;
   else if (self->store == NULL)
     status = KABAR_MAIL_SERVICE_STATUS_CONNECTING;
-  else if (self->pop != NULL)
+  else if (self->checker != NULL)
     {
-      status = kabar_mail_service_pop_get_status (self, &error, &problem);
+      status = kabar_mail_service_checker_get_status (self->checker, &error, &problem);
       if (error != self->error)
         {
           g_clear_error (&self->error);
@@ -293,8 +323,8 @@ kabar_mail_service_set_network_available (KabarMailService *self,
 
   if (self->pool != NULL)
     kabar_imap_pool_network_changed (self->pool, available);
-  else if (self->pop != NULL)
-    kabar_mail_service_pop_network_changed (self, available);
+  else if (self->checker != NULL)
+    kabar_mail_service_checker_network_changed (self->checker, available);
   kabar_mail_service_sending_network_changed (self, available);
 }
 
@@ -341,6 +371,11 @@ start_pool (KabarMailService *self)
   if (kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_POP3)
     {
       kabar_mail_service_pop_start (self);
+      return;
+    }
+  if (kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_GRAPH)
+    {
+      kabar_mail_service_graph_start (self);
       return;
     }
   self->pool = kabar_imap_pool_new (name, self->connections, kabar_mail_service_connect,
@@ -406,6 +441,12 @@ on_store_opened (GObject      *source,
   start_pool (self);
   kabar_mail_service_update_status (self);
   kabar_mail_service_emit_folders_changed (self);
+  /* The organizer's views asked before the store opened: they can read it
+   * now. */
+  if (kabar_mail_service_has_organizer (self))
+    kabar_mail_service_emit_organizer_changed (self, KABAR_ORGANIZER_CONTACTS
+                                                     | KABAR_ORGANIZER_CALENDAR
+                                                     | KABAR_ORGANIZER_TASKS);
 }
 
 void
@@ -452,7 +493,7 @@ kabar_mail_service_stop (KabarMailService *self)
   if (self->pool != NULL)
     kabar_imap_pool_stop (self->pool);
   g_clear_object (&self->pool);
-  kabar_mail_service_pop_stop (self);
+  kabar_mail_service_checker_stop (self->checker);
   kabar_mail_service_sending_stop (self);
   g_clear_pointer (&self->pool_status, kabar_imap_worker_status_unref);
   g_hash_table_remove_all (self->folder_syncs);
@@ -472,8 +513,8 @@ kabar_mail_service_refresh (KabarMailService *self)
 
   if (self->pool != NULL)
     kabar_mail_service_schedule_list_sync (self);
-  else if (self->pop != NULL)
-    kabar_mail_service_pop_check (self);
+  else if (self->checker != NULL)
+    kabar_mail_service_checker_check (self->checker);
 }
 
 void
@@ -484,8 +525,8 @@ kabar_mail_service_refresh_folder (KabarMailService *self,
 
   if (self->pool != NULL)
     kabar_mail_service_schedule_folder_sync (self, folder_id);
-  else if (self->pop != NULL)
-    kabar_mail_service_pop_check (self);
+  else if (self->checker != NULL)
+    kabar_mail_service_checker_check (self->checker);
 }
 
 void
@@ -497,8 +538,8 @@ kabar_mail_service_retry (KabarMailService *self)
     kabar_mail_service_start (self);
   else if (self->pool != NULL)
     kabar_imap_pool_retry (self->pool);
-  else if (self->pop != NULL)
-    kabar_mail_service_pop_retry (self);
+  else if (self->checker != NULL)
+    kabar_mail_service_checker_retry (self->checker);
   kabar_mail_service_sending_retry (self);
 }
 
@@ -877,7 +918,9 @@ kabar_mail_service_finalize (GObject *object)
   g_hash_table_unref (self->folder_ids);
   g_hash_table_unref (self->changed_folders);
   kabar_mail_service_clear_prefetch (self);
-  kabar_mail_service_pop_free (self->pop);
+  kabar_mail_service_checker_free (self->checker);
+  g_free (self->pop);
+  g_free (self->graph);
   kabar_mail_service_undo_free (self->undo);
   g_free (self->store_path);
   G_OBJECT_CLASS (kabar_mail_service_parent_class)->finalize (object);
@@ -933,6 +976,7 @@ kabar_mail_service_class_init (KabarMailServiceClass *klass)
     g_signal_new ("new-mail", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
   kabar_mail_service_sending_class_init (object_class);
+  kabar_mail_service_organizer_class_init (object_class);
 }
 
 static void

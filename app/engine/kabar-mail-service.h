@@ -10,6 +10,7 @@
 
 #include "kabar-account.h"
 #include "kabar-certificate-problem.h"
+#include "kabar-organizer.h"
 #include "kabar-outgoing-message.h"
 #include "kabar-store.h"
 #include "kabar-store-addresses.h"
@@ -457,6 +458,75 @@ GPtrArray               *kabar_mail_service_complete_address_finish (KabarMailSe
                                                                      GAsyncResult            *result,
                                                                      GError                 **error);
 
+/* --- contacts, calendar and To Do (Exchange-style accounts) --------------------------
+ *
+ * What kabar-organizer.h describes, read from the store on a thread; the
+ * check of a Graph account brings it up to date. A task change is in
+ * the store when the call completes (pending) and goes to the server with
+ * the next check, which starts at once when the service runs. Errors of
+ * the calls on an account without them: G_IO_ERROR_NOT_SUPPORTED. */
+
+/* Whether the account has them: a Graph account. */
+gboolean                 kabar_mail_service_has_organizer           (KabarMailService        *self);
+/* Contacts (KabarContact elements) by name; query NULL for all, else
+ * those whose name, company or address has words starting with it. */
+void                     kabar_mail_service_list_contacts_async     (KabarMailService        *self,
+                                                                     const char              *query,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_contacts_finish    (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* Events (KabarEvent elements) that end after from and start before to
+ * (unix seconds), by start. */
+void                     kabar_mail_service_list_events_async       (KabarMailService        *self,
+                                                                     gint64                   from,
+                                                                     gint64                   to,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_events_finish      (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* To Do lists (KabarTaskList elements): the default one first, then by name. */
+void                     kabar_mail_service_list_task_lists_async   (KabarMailService        *self,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_task_lists_finish  (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+/* A list's tasks (KabarTask elements): open ones first, newest first,
+ * then completed ones, last completed first. */
+void                     kabar_mail_service_list_tasks_async        (KabarMailService        *self,
+                                                                     const char              *list_id,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+GPtrArray               *kabar_mail_service_list_tasks_finish       (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+void                     kabar_mail_service_set_task_completed_async (KabarMailService       *self,
+                                                                      const char             *task_id,
+                                                                      gboolean                completed,
+                                                                      GCancellable           *cancellable,
+                                                                      GAsyncReadyCallback     callback,
+                                                                      gpointer                user_data);
+gboolean                 kabar_mail_service_set_task_completed_finish (KabarMailService      *self,
+                                                                       GAsyncResult          *result,
+                                                                       GError               **error);
+/* The new task, pending, with a local id until the server has it. */
+void                     kabar_mail_service_add_task_async          (KabarMailService        *self,
+                                                                     const char              *list_id,
+                                                                     const char              *title,
+                                                                     GCancellable            *cancellable,
+                                                                     GAsyncReadyCallback      callback,
+                                                                     gpointer                 user_data);
+KabarTask               *kabar_mail_service_add_task_finish         (KabarMailService        *self,
+                                                                     GAsyncResult            *result,
+                                                                     GError                 **error);
+
 /* Signals:
  *  "folders-changed" ()                         the folder list changed
  *  "folder-changed" (gint64 folder_id)          its messages or counts changed, or
@@ -476,6 +546,8 @@ GPtrArray               *kabar_mail_service_complete_address_finish (KabarMailSe
  *  "message-sent" (char *message_id)            the server took a message
  *  "message-failed" (gint64 id, GError *error)  an outbox message failed for good,
  *                                               or may have gone (unconfirmed)
+ *  "organizer-changed" (guint parts)            contacts, calendar or To Do changed
+ *                                               (KabarOrganizerParts)
  *  "notify::status"                             see get_status(), get_error() */
 
 G_END_DECLS

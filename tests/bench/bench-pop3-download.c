@@ -21,6 +21,10 @@
  * default, 0, keeps the bed's one-line messages, where the server has
  * least to send and the client's parsing and storing weigh the most.
  *
+ * --store-only times the store's part alone, without the bed: the
+ * download's batches of these messages written into a new store, in
+ * microseconds a message, wall and CPU.
+ *
  * Run in turn, --runs times; prints each, the ratio to the bare loop of
  * the same run, and the goal (1.5x). It needs a keyring for the account's
  * password: run it inside tests/kabar-test-session. Signing in is timed
@@ -282,6 +286,29 @@ make_body (guint size,
   return g_string_free (body, FALSE);
 }
 
+/* Message i of count: --size's text, or with size 0 one line of it, as
+ * in the messages kabar_test_bed_fill_folder() writes. */
+static GBytes *
+make_message (guint i,
+              guint count,
+              guint size)
+{
+  g_autofree char *body = size > 0 ? make_body (size / 2 + (i * 7919u) % (size + 1), i)
+                                   : g_strdup_printf ("This is message %u of %u in INBOX.\r\n",
+                                                      i, count);
+  char *text = g_strdup_printf ("From: Sender %u <sender%u@example.org>\r\n"
+                                "To: " USER "\r\n"
+                                "Subject: Message %u\r\n"
+                                "Date: Sat, 21 Nov 2026 10:%02u:00 +0700\r\n"
+                                "Message-ID: <bench-%u@example.org>\r\n"
+                                "MIME-Version: 1.0\r\n"
+                                "Content-Type: text/plain; charset=utf-8\r\n"
+                                "\r\n%s",
+                                i % 50, i % 50, i, i % 60, i, body);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
 static void
 fill_sized (KabarTestBed *bed,
             guint         count,
@@ -289,23 +316,70 @@ fill_sized (KabarTestBed *bed,
 {
   for (guint i = 1; i <= count; i++)
     {
-      g_autofree char *body = make_body (size / 2 + (i * 7919u) % (size + 1), i);
-      g_autofree char *text = g_strdup_printf ("From: Sender %u <sender%u@example.org>\r\n"
-                                               "To: " USER "\r\n"
-                                               "Subject: Message %u\r\n"
-                                               "Date: Sat, 21 Nov 2026 10:%02u:00 +0700\r\n"
-                                               "Message-ID: <bench-%u@example.org>\r\n"
-                                               "MIME-Version: 1.0\r\n"
-                                               "Content-Type: text/plain; charset=utf-8\r\n"
-                                               "\r\n%s",
-                                               i % 50, i % 50, i, i % 60, i, body);
-      g_autoptr(GBytes) raw = g_bytes_new_take (text, strlen (text));
+      g_autoptr(GBytes) raw = make_message (i, count, size);
       g_autoptr(GError) error = NULL;
 
-      text = NULL;
       if (!kabar_test_bed_add_message (bed, USER, "INBOX", raw, "", 1795000000 + i, &error))
         g_error ("%s", error->message);
     }
+}
+
+static gint64
+find_inbox (KabarStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+
+  if (!kabar_store_ensure_local_folders (store, &error))
+    g_error ("%s", error->message);
+  folders = kabar_store_list_folders (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < folders->len; i++)
+    {
+      const KabarStoreFolder *folder = g_ptr_array_index (folders, i);
+
+      if (folder->role == KABAR_FOLDER_ROLE_INBOX)
+        return folder->id;
+    }
+  g_error ("The new store has no INBOX");
+}
+
+/* The download's store write alone, without the server, whose time
+ * swings with whatever else runs: the header summaries are read first
+ * (the download reads them on another thread while the batch before is
+ * committed), then the download's batches, 50 messages and then 1,000,
+ * go into a new store. Returns the wall time, *cpu the process's CPU. */
+static double
+store_write (const char        *directory,
+             KabarPopDownload  *messages,
+             guint              count,
+             guint              run,
+             double            *cpu)
+{
+  g_autofree char *name = g_strdup_printf ("store-%u.db", run);
+  g_autofree char *path = g_build_filename (directory, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarStore) store = kabar_store_open (path, &error);
+  gint64 inbox;
+  gint64 start;
+  double cpu_start;
+  guint n = 50;
+
+  g_assert_no_error (error);
+  inbox = find_inbox (store);
+  for (guint i = 0; i < count; i++)
+    kabar_store_pop_download_clear (&messages[i]);
+  kabar_store_pop_prepare (messages, count);
+  start = g_get_monotonic_time ();
+  cpu_start = process_cpu ();
+  for (guint done = 0; done < count; done += n, n = 1000)
+    {
+      n = MIN (n, count - done);
+      if (!kabar_store_pop_add_messages (store, inbox, messages + done, n, 0, 1795000000, &error))
+        g_error ("Storing the batch at %u: %s", done, error->message);
+    }
+  *cpu = process_cpu () - cpu_start;
+  return (g_get_monotonic_time () - start) / 1e6;
 }
 
 static int
@@ -331,6 +405,68 @@ print_spread (const char *what,
            g_array_index (values, double, values->len - 1), unit);
 }
 
+static void
+remove_stores (const char *directory,
+               int         runs)
+{
+  for (int run = 0; run < runs; run++)
+    {
+      g_autofree char *name = g_strdup_printf ("store-%d.db", run);
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_remove (path);
+      g_remove (wal);
+      g_remove (shm);
+    }
+  g_rmdir (directory);
+}
+
+/* --store-only: store_write() run after run, per message. */
+static int
+run_store_only (guint count,
+                guint size,
+                int   runs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = g_dir_make_tmp ("kabar-bench-pop3-XXXXXX", &error);
+  g_autofree KabarPopDownload *messages = g_new0 (KabarPopDownload, count);
+  g_autoptr(GPtrArray) uidls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) walls = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpus = g_array_new (FALSE, FALSE, sizeof (double));
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < count; i++)
+    {
+      /* Dovecot's form: the UID, then UIDVALIDITY. */
+      g_ptr_array_add (uidls, g_strdup_printf ("%08x%08x", i + 1, 1795000000u));
+      messages[i].uidl = g_ptr_array_index (uidls, i);
+      messages[i].raw = make_message (i + 1, count, size);
+    }
+  g_print ("the store's write alone, %u messages%s, in %s, %d runs\n", count,
+           size > 0 ? " of text" : " of one line", directory, runs);
+  for (int run = 0; run < runs; run++)
+    {
+      double cpu = 0;
+      double wall = store_write (directory, messages, count, run, &cpu) * 1e6 / count;
+
+      cpu *= 1e6 / count;
+      g_array_append_val (walls, wall);
+      g_array_append_val (cpus, cpu);
+      g_print ("run %d: %.1f us a message (CPU %.1f us)\n", run + 1, wall, cpu);
+    }
+  print_spread ("store write a message", walls, " us");
+  print_spread ("its CPU", cpus, " us");
+  for (guint i = 0; i < count; i++)
+    {
+      kabar_store_pop_download_clear (&messages[i]);
+      g_bytes_unref (messages[i].raw);
+    }
+  remove_stores (directory, runs);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,7 +474,10 @@ main (int   argc,
   int count = 10000;
   int runs = 3;
   int size = 0;
+  gboolean store_only = FALSE;
   GOptionEntry entries[] = {
+    { "store-only", 0, 0, G_OPTION_ARG_NONE, &store_only,
+      "Time the store's write of the messages alone, without the server", NULL },
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "Body bytes of each message, about (0: one line)", "N" },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Messages in INBOX (10000)", "N" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs of each (3)", "N" },
@@ -360,6 +499,8 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || count < 1 || runs < 1 || size < 0)
     g_error ("%s", error != NULL ? error->message : "--count and --runs must be positive, --size not negative");
+  if (store_only)
+    return run_store_only (count, size, runs);
   bed = kabar_test_bed_new (&error);
   g_assert_no_error (error);
   kabar_test_bed_add_user (bed, USER, PASSWORD);
@@ -410,17 +551,6 @@ main (int   argc,
   print_spread ("download ratio", ratios, "x");
   g_print ("download ratio goal %.1fx (median): %s\n", GOAL,
            g_array_index (ratios, double, ratios->len / 2) <= GOAL ? "met" : "not met");
-  for (int run = 0; run < runs; run++)
-    {
-      g_autofree char *name = g_strdup_printf ("store-%d.db", run);
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-      g_remove (path);
-      g_remove (wal);
-      g_remove (shm);
-    }
-  g_rmdir (directory);
+  remove_stores (directory, runs);
   return 0;
 }

@@ -225,7 +225,8 @@ kabar_oauth2_flow_start (KabarOAuth2Flow  *self,
   kabar_oauth2_form_add (query, "response_type", "code");
   kabar_oauth2_form_add (query, "redirect_uri", self->redirect_uri);
   kabar_oauth2_form_add (query, "response_mode", "query");
-  kabar_oauth2_form_add (query, "scope", KABAR_OAUTH2_SCOPES);
+  kabar_oauth2_form_add (query, "scope",
+                         kabar_oauth2_get_resource_scopes (kabar_oauth2_get_sign_in_resource (self->account)));
   kabar_oauth2_form_add (query, "state", self->state);
   kabar_oauth2_form_add (query, "code_challenge", challenge);
   kabar_oauth2_form_add (query, "code_challenge_method", "S256");
@@ -381,6 +382,7 @@ on_refresh_token_stored (GObject      *source,
   else
     {
       kabar_oauth2_cache_access_token (kabar_account_get_id (self->account),
+                                       kabar_oauth2_get_sign_in_resource (self->account),
                                        exchange->tokens->access_token, exchange->tokens->expires_in);
       conclude (self, g_steal_pointer (&exchange->tokens->access_token), NULL);
     }
@@ -425,7 +427,8 @@ exchange_code (KabarOAuth2Flow *self,
   kabar_oauth2_form_add (form, "code", code);
   kabar_oauth2_form_add (form, "redirect_uri", self->redirect_uri);
   kabar_oauth2_form_add (form, "code_verifier", self->verifier);
-  kabar_oauth2_form_add (form, "scope", KABAR_OAUTH2_SCOPES);
+  kabar_oauth2_form_add (form, "scope",
+                         kabar_oauth2_get_resource_scopes (kabar_oauth2_get_sign_in_resource (self->account)));
   kabar_oauth2_request_tokens_async (self->token_uri, self->server_name, form, FALSE, NULL,
                                      on_exchanged, exchange);
 }

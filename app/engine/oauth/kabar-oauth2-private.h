@@ -19,6 +19,18 @@ G_BEGIN_DECLS
   "https://outlook.office.com/POP.AccessAsUser.All " \
   "https://outlook.office.com/SMTP.Send offline_access"
 
+/* Microsoft Graph's: mail, contacts, calendar and To Do, and the user. */
+#define KABAR_OAUTH2_GRAPH_SCOPES \
+  "https://graph.microsoft.com/Mail.ReadWrite " \
+  "https://graph.microsoft.com/Mail.Send " \
+  "https://graph.microsoft.com/Contacts.Read " \
+  "https://graph.microsoft.com/Calendars.Read " \
+  "https://graph.microsoft.com/Tasks.ReadWrite " \
+  "https://graph.microsoft.com/User.Read offline_access"
+
+/* What the account signs in for: Graph when its incoming kind is GRAPH. */
+KabarOAuth2Resource kabar_oauth2_get_sign_in_resource (KabarAccount *account);
+
 /* Forms and queries hold borrowed strings (g_str_hash tables). */
 static inline void
 kabar_oauth2_form_add (GHashTable *form,
@@ -69,6 +81,7 @@ KabarOAuth2Error   kabar_oauth2_error_from_code       (const char          *code
 
 /* The flow's fresh access token, so the services need not refresh at once. */
 void               kabar_oauth2_cache_access_token    (const char          *account_id,
+                                                       KabarOAuth2Resource  resource,
                                                        const char          *access_token,
                                                        gint64               expires_in);
 

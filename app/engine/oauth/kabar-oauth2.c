@@ -97,6 +97,19 @@ kabar_oauth2_get_endpoint (KabarAccount  *account,
                           kabar_account_get_oauth2_tenant (account), name);
 }
 
+const char *
+kabar_oauth2_get_resource_scopes (KabarOAuth2Resource resource)
+{
+  return resource == KABAR_OAUTH2_RESOURCE_GRAPH ? KABAR_OAUTH2_GRAPH_SCOPES : KABAR_OAUTH2_SCOPES;
+}
+
+KabarOAuth2Resource
+kabar_oauth2_get_sign_in_resource (KabarAccount *account)
+{
+  return kabar_account_get_incoming_kind (account) == KABAR_INCOMING_GRAPH ? KABAR_OAUTH2_RESOURCE_GRAPH
+                                                                            : KABAR_OAUTH2_RESOURCE_MAIL;
+}
+
 char *
 kabar_oauth2_get_server_name (KabarAccount *account)
 {

@@ -39,7 +39,8 @@ gboolean    kabar_oauth2_error_needs_user        (const GError *error);
 const char *kabar_oauth2_get_builtin_client_id   (void);
 
 /* The browser sign-in: authorization code with PKCE (S256), loopback
- * redirect http://127.0.0.1:PORT/, the scopes of the mail protocols and
+ * redirect http://127.0.0.1:PORT/, the scopes of the mail protocols (of
+ * Microsoft Graph for an account whose incoming kind is GRAPH) and
  * offline_access, login_hint = the account's address; for the account's
  * authority, tenant and client ID. */
 #define KABAR_TYPE_OAUTH2_FLOW (kabar_oauth2_flow_get_type ())
@@ -82,5 +83,27 @@ char       *kabar_oauth2_wait_for_access_token   (KabarAccount        *account,
                                                   GError             **error);
 /* After a server refused the token: the next call refreshes. */
 void        kabar_oauth2_forget_access_token     (KabarAccount        *account);
+
+/* What a token is for: the mail protocols (IMAP, POP, SMTP; the calls
+ * above) or Microsoft Graph. Each has its own token and cache, both got
+ * from the account's one refresh token by a request of their own. */
+typedef enum
+{
+  KABAR_OAUTH2_RESOURCE_MAIL,
+  KABAR_OAUTH2_RESOURCE_GRAPH,
+} KabarOAuth2Resource;
+
+/* The scopes a token of the resource asks for (with offline_access). */
+const char *kabar_oauth2_get_resource_scopes       (KabarOAuth2Resource  resource);
+/* As kabar_oauth2_get_access_token_async() for the resource. */
+void        kabar_oauth2_get_resource_token_async  (KabarAccount        *account,
+                                                    KabarOAuth2Resource  resource,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+char       *kabar_oauth2_get_resource_token_finish (GAsyncResult        *result,
+                                                    GError             **error);
+void        kabar_oauth2_forget_resource_token     (KabarAccount        *account,
+                                                    KabarOAuth2Resource  resource);
 
 G_END_DECLS

@@ -18,10 +18,12 @@
 
 #include <string.h>
 
-#include "kabar-account-check.h"
+#include "kabar-account-check-private.h"
 #include "kabar-engine-enums.h"
+#include "kabar-graph-error.h"
 #include "kabar-imap-session.h"
 #include "kabar-net-error.h"
+#include "kabar-oauth2.h"
 #include "kabar-pop3-session.h"
 #include "kabar-secrets.h"
 #include "kabar-smtp-client.h"
@@ -129,6 +131,26 @@ start (KabarAccountCheck     *self,
   set_state (self, step, KABAR_ACCOUNT_CHECK_RUNNING);
 }
 
+KabarAccount *
+kabar_account_check_get_account (KabarAccountCheck *self)
+{
+  return self->account;
+}
+
+guint
+kabar_account_check_get_timeout (KabarAccountCheck *self)
+{
+  return self->timeout;
+}
+
+void
+kabar_account_check_set_step (KabarAccountCheck      *self,
+                              KabarAccountCheckStep   step,
+                              KabarAccountCheckState  state)
+{
+  set_state (self, step, state);
+}
+
 /* --- what a failure means to the user ------------------------------------------ */
 
 static KabarAccountCheckError
@@ -221,10 +243,30 @@ code_for_smtp (const GError *error,
   return KABAR_ACCOUNT_CHECK_ERROR_WRONG_PASSWORD;
 }
 
+/* Microsoft answers 403 MailboxNotEnabledForRESTAPI (404 on some
+ * tenants) for a user whose mailbox Graph cannot reach, and 403
+ * ErrorAccessDenied where an organisation keeps apps out: signed in, but
+ * no mail. The client's message carries the server's code. */
+static KabarAccountCheckError
+code_for_graph (const GError *error)
+{
+  if (g_error_matches (error, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_FORBIDDEN) ||
+      strstr (error->message, ": MailboxNotEnabledForRESTAPI:") != NULL)
+    return KABAR_ACCOUNT_CHECK_ERROR_ACCESS_DISABLED;
+  /* A 401 again with a token fetched for the retry. */
+  if (g_error_matches (error, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_UNAUTHORIZED))
+    return KABAR_ACCOUNT_CHECK_ERROR_SIGN_IN_REQUIRED;
+  return KABAR_ACCOUNT_CHECK_ERROR_FAILED;
+}
+
 static KabarAccountCheckError
 code_for (const GError *error,
           gboolean      oauth2)
 {
+  if (g_error_matches (error, KABAR_OAUTH2_ERROR, KABAR_OAUTH2_ERROR_SIGN_IN_REQUIRED))
+    return KABAR_ACCOUNT_CHECK_ERROR_SIGN_IN_REQUIRED;
+  if (error->domain == KABAR_GRAPH_ERROR)
+    return code_for_graph (error);
   if (error->domain == KABAR_NET_ERROR)
     return code_for_net (error);
   if (error->domain == KABAR_IMAP_ERROR)
@@ -275,14 +317,14 @@ doing (KabarAccountCheckStep step,
 /* Takes error and problem. The step fails; a cancel is no failure, and
  * leaves the step as if it had not started. */
 static void
-fail (GTask                   *task,
-      KabarAccountCheckStep    step,
-      GError                  *error,
-      KabarCertificateProblem *problem)
+fail_with (GTask                   *task,
+           KabarAccountCheckStep    step,
+           KabarAccountCheckError   code,
+           GError                  *error,
+           KabarCertificateProblem *problem)
 {
   KabarAccountCheck *self = check_of (task);
   g_autofree char *peer = NULL;
-  KabarAccountCheckError code;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -291,7 +333,6 @@ fail (GTask                   *task,
       g_task_return_error (task, error);
       return;
     }
-  code = code_for (error, is_oauth2 (self));
   self->failed_step = step;
   self->failed_role = role_of (step);
   if (code == KABAR_ACCOUNT_CHECK_ERROR_CERTIFICATE)
@@ -304,6 +345,33 @@ fail (GTask                   *task,
                            doing (step, kabar_account_get_incoming_kind (self->account)), peer,
                            error->message);
   g_error_free (error);
+}
+
+void
+kabar_account_check_fail_as (GTask                  *task,
+                             KabarAccountCheckStep   step,
+                             KabarAccountCheckError  code,
+                             GError                 *error)
+{
+  fail_with (task, step, code, error, NULL);
+}
+
+static void
+fail (GTask                   *task,
+      KabarAccountCheckStep    step,
+      GError                  *error,
+      KabarCertificateProblem *problem)
+{
+  fail_with (task, step, code_for (error, is_oauth2 (check_of (task))), error, problem);
+}
+
+void
+kabar_account_check_fail (GTask                   *task,
+                          KabarAccountCheckStep    step,
+                          GError                  *error,
+                          KabarCertificateProblem *problem)
+{
+  fail (task, step, error, problem);
 }
 
 /* Connecting includes the TLS handshake (implicit TLS) or STARTTLS: what
@@ -332,6 +400,15 @@ fail_connect (GTask                   *task,
     }
   pass (self, connect);
   fail (task, connect + 1, error, problem);
+}
+
+void
+kabar_account_check_fail_connect (GTask                   *task,
+                                  KabarAccountCheckStep    connect,
+                                  GError                  *error,
+                                  KabarCertificateProblem *problem)
+{
+  fail_connect (task, connect, error, problem);
 }
 
 static void
@@ -691,13 +768,9 @@ kabar_account_check_run_async (KabarAccountCheck   *self,
   g_task_set_task_data (task, g_new0 (Run, 1), (GDestroyNotify) run_free);
 
   if (kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_GRAPH)
-    {
-      g_task_return_new_error (task, KABAR_ACCOUNT_CHECK_ERROR, KABAR_ACCOUNT_CHECK_ERROR_FAILED,
-                               "%s uses Microsoft Graph, which has no servers to check here",
-                               kabar_account_get_address (self->account));
-      return;
-    }
-  check_incoming (g_steal_pointer (&task));
+    kabar_account_check_graph (g_steal_pointer (&task));
+  else
+    check_incoming (g_steal_pointer (&task));
 }
 
 gboolean

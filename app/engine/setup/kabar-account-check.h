@@ -75,6 +75,16 @@ GQuark kabar_account_check_error_quark (void);
  * step. With KABAR_SECURITY_NONE nothing is secured and the "secure" step
  * stays PENDING.
  *
+ * A Microsoft Graph account (KABAR_INCOMING_GRAPH) has one HTTPS server
+ * for everything: the check gets the account's Graph token (from the
+ * keyring's refresh token, as its mail service will), asks GET /me
+ * (connect, secure, sign in) and one folder of the mailbox (folders);
+ * there is no outgoing server, and the outgoing steps stay PENDING. A
+ * refused token or a 401 after a fresh one is SIGN_IN_REQUIRED; a mailbox
+ * Graph cannot reach (403, MailboxNotEnabledForRESTAPI, ErrorAccessDenied)
+ * is ACCESS_DISABLED; a refusal by the sign-in server leaves connect and
+ * secure PENDING.
+ *
  * Everything runs asynchronously on the thread-default main context of the
  * caller of run_async(), which is never blocked; "step-changed" is emitted
  * there. A check runs once: make a new one to check again. */
@@ -82,8 +92,9 @@ GQuark kabar_account_check_error_quark (void);
 G_DECLARE_FINAL_TYPE (KabarAccountCheck, kabar_account_check, KABAR, ACCOUNT_CHECK, GObject)
 
 /* secret: the password, or for an OAuth2 account the access token (both
- * servers). The account's settings are read as each server's turn comes:
- * leave the account alone while the check runs. */
+ * servers); a Graph account's check gets its own token and ignores it.
+ * The account's settings are read as each server's turn comes: leave the
+ * account alone while the check runs. */
 KabarAccountCheck       *kabar_account_check_new                     (KabarAccount          *account,
                                                                       const char            *secret);
 /* Before run_async(); KABAR_ACCOUNT_CHECK_DEFAULT_TIMEOUT_SECONDS unless

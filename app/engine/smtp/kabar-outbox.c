@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "kabar-backoff.h"
+#include "kabar-graph-send.h"
 #include "kabar-net-error.h"
 #include "kabar-oauth2.h"
 #include "kabar-outbox.h"
@@ -61,6 +62,8 @@ struct _KabarOutbox
   /* The outbox's thread only. */
   GMainContext    *context;
   KabarSmtpClient *client;
+  /* A Graph account's transport, in place of SMTP. */
+  KabarGraphClient *graph;
   KabarBackoff    *backoff;
   GSource         *timer;
   /* A refused sign-in: nothing more is tried until a wake. */
@@ -510,7 +513,8 @@ give_up_or_defer (KabarOutbox  *self,
 
   if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (kabar_oauth2_error_needs_user (failure))
+  if (kabar_oauth2_error_needs_user (failure)
+      || g_error_matches (failure, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_UNAUTHORIZED))
     {
       keep_for_sign_in (self, id, failure);
       return;
@@ -675,6 +679,148 @@ send_message (KabarOutbox *self,
   finish_message (self, entry);
 }
 
+/* --- a Graph account: sendMail ---------------------------------------------------------- *
+ *
+ * No "." to mark the moment: a message is SENDING from just before its
+ * sendMail request until the server's answer. When the answer is lost (a
+ * cut, a 5xx, a stop), or Kabar stopped meanwhile, Sent Items tells: the
+ * server files what it sent there. Found, it was sent; not found, it is
+ * queued again. Until Sent Items can be asked, it stays SENDING. */
+
+static gboolean
+uses_graph (KabarOutbox *self)
+{
+  return kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_GRAPH;
+}
+
+/* Made on the outbox's thread, its context pushed. */
+static KabarGraphClient *
+graph_client (KabarOutbox *self)
+{
+  if (self->graph == NULL)
+    self->graph = kabar_graph_client_new (self->account);
+  return self->graph;
+}
+
+static gboolean
+is_graph_refusal (const GError *error)
+{
+  return g_error_matches (error, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_REFUSED)
+         || g_error_matches (error, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_FORBIDDEN)
+         || g_error_matches (error, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_NOT_FOUND);
+}
+
+static void
+graph_signed_in (KabarOutbox *self)
+{
+  if (!self->account_error_shown)
+    return;
+  self->account_error_shown = FALSE;
+  emit_later (self, ACCOUNT_ERROR, 0, NULL, 0, NULL);
+}
+
+/* Sent Items could not be asked: nothing more is tried for a while. */
+static void
+pause_graph (KabarOutbox  *self,
+             const GError *failure)
+{
+  guint delay_ms = kabar_backoff_next_delay (self->backoff);
+
+  g_debug ("The outbox of %s cannot tell whether a message went: %s",
+           kabar_account_get_address (self->account), failure->message);
+  self->paused_until = g_get_monotonic_time () + (gint64) delay_ms * 1000;
+}
+
+/* A SENDING message: sent when Sent Items has it, else queued again. FALSE
+ * when that cannot be known now. */
+static gboolean
+confirm_graph (KabarOutbox      *self,
+               KabarOutboxEntry *entry)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = NULL;
+
+  if (!kabar_graph_find_message (graph_client (self), "sentitems", entry->message_id, &found,
+                                 self->cancellable, &error))
+    {
+      if (kabar_oauth2_error_needs_user (error)
+          || g_error_matches (error, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_UNAUTHORIZED))
+        {
+          self->blocked = TRUE;
+          self->account_error_shown = TRUE;
+          emit_later (self, ACCOUNT_ERROR, 0, NULL, 0, error);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        pause_graph (self, error);
+      return FALSE;
+    }
+  graph_signed_in (self);
+  if (found != NULL)
+    complete (self, entry);
+  else if (!kabar_store_outbox_defer (self->store, entry->id, entry->last_error, now_unix (), &error))
+    report_store_error (self, entry->id, error);
+  else
+    emit_later (self, CHANGED, 0, NULL, 0, NULL);
+  return TRUE;
+}
+
+/* Before anything is sent: every SENDING message is settled. FALSE when
+ * one could not be. */
+static gboolean
+confirm_sending (KabarOutbox *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = kabar_store_outbox_list (self->store, &error);
+
+  if (entries == NULL)
+    {
+      report_store_error (self, 0, error);
+      return FALSE;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      KabarOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->state == KABAR_OUTBOX_SENDING && !confirm_graph (self, entry))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+send_by_graph (KabarOutbox *self,
+               gint64       id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KabarOutboxEntry) entry = kabar_store_outbox_get (self->store, id, &error);
+  g_autoptr(GBytes) raw = entry != NULL ? kabar_store_outbox_get_raw (self->store, id, &error) : NULL;
+
+  if (raw == NULL || !kabar_store_outbox_mark_sending (self->store, id, &error))
+    {
+      /* Discarded meanwhile, or the disk failed: nothing was sent. */
+      report_store_error (self, id, error);
+      return;
+    }
+  run_hook (self, KABAR_OUTBOX_STAGE_MARKED_SENDING, id);
+  if (kabar_graph_send_message (graph_client (self), raw, self->cancellable, &error))
+    {
+      graph_signed_in (self);
+      complete (self, entry);
+      return;
+    }
+  if (kabar_oauth2_error_needs_user (error)
+      || g_error_matches (error, KABAR_GRAPH_ERROR, KABAR_GRAPH_ERROR_UNAUTHORIZED)
+      || is_graph_refusal (error))
+    {
+      /* The server said no: nothing went. */
+      give_up_or_defer (self, id, error);
+      return;
+    }
+  /* It may have gone: the next round asks Sent Items. */
+  g_debug ("The outbox of %s lost the answer to a message: %s",
+           kabar_account_get_address (self->account), error->message);
+}
+
 /* --- the thread -------------------------------------------------------------------- */
 
 typedef struct
@@ -727,6 +873,8 @@ step (KabarOutbox *self)
       wait_for_poke (self);
       return TRUE;
     }
+  if (uses_graph (self) && !confirm_sending (self))
+    return TRUE;
   id = kabar_store_outbox_next_due (self->store, requests.send_all_now ? G_MAXINT64 : now,
                                     &earliest, &error);
   if (error != NULL)
@@ -744,7 +892,10 @@ step (KabarOutbox *self)
       return TRUE;
     }
   clear_timer (self);
-  send_message (self, id);
+  if (uses_graph (self))
+    send_by_graph (self, id);
+  else
+    send_message (self, id);
   return TRUE;
 }
 
@@ -766,10 +917,15 @@ outbox_thread (gpointer data)
 
   kabar_sync_thread_lower_priority ();
   g_main_context_push_thread_default (self->context);
-  recover (self);
+  /* What a Graph account left SENDING is settled by Sent Items instead. */
+  if (!uses_graph (self))
+    recover (self);
   while (step (self))
     ;
   close_client (self);
+  g_clear_object (&self->graph);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   clear_timer (self);
   g_main_context_pop_thread_default (self->context);
   return NULL;

@@ -29,6 +29,13 @@ G_BEGIN_DECLS
  * again) the message stays queued and the outbox waits for a wake after
  * the new sign-in. Nothing is tried while the network is away.
  *
+ * A Graph account (KABAR_INCOMING_GRAPH) sends by sendMail instead
+ * (kabar-graph-send.h), SENDING from just before the request until its
+ * answer; the server files the copy in Sent Items. A message left SENDING
+ * (the answer lost: a cut, a 5xx, a stop or a crash) is looked up there by
+ * its Message-ID before anything else goes: found, it was sent; not found,
+ * it is queued again; while Sent Items cannot be asked, it waits.
+ *
  * Threads: make it, start, stop and talk to it on one thread; its signals
  * come on that thread's thread-default main context (at creation). The
  * store is written from the outbox's thread only.

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "kabar-store-addresses.h"
+#include "kabar-store-organizer.h"
 #include "kabar-store-private.h"
 
 /* Messages a write transaction reads: small enough that the sync, which
@@ -417,6 +418,8 @@ typedef struct
   GPtrArray *words;
   guint limit;
   GPtrArray *matches;
+  /* How many of matches, at their start, the user wrote to. */
+  guint n_written;
 } Query;
 
 /* The words of what the user typed, each folded as a whole: "ann@ex"
@@ -446,10 +449,44 @@ upper_bound (const char *word)
   return bound;
 }
 
+void
+kabar_store_address_words_add_name (GPtrArray  *words,
+                                    const char *name)
+{
+  add_name_words (words, name);
+}
+
+void
+kabar_store_address_words_add_address (GPtrArray  *words,
+                                       const char *address)
+{
+  char *folded;
+
+  if (address == NULL || *address == '\0')
+    return;
+  folded = fold (address);
+  if (g_ptr_array_find_with_equal_func (words, folded, g_str_equal, NULL))
+    g_free (folded);
+  else
+    g_ptr_array_add (words, folded);
+}
+
+GPtrArray *
+kabar_store_address_query_words (const char *query)
+{
+  return query_words (query);
+}
+
+char *
+kabar_store_address_word_bound (const char *word)
+{
+  return upper_bound (word);
+}
+
 /* Static: the connection keeps prepared statements by their text's address. */
 #define WORD_MATCH(lower, upper) \
   "a.id IN (SELECT address_id FROM address_book_words WHERE word >= ?" #lower " AND word < ?" #upper ") "
-#define SELECT_MATCHES "SELECT a.name, a.address FROM address_book AS a WHERE "
+#define SELECT_MATCHES "SELECT a.name, a.address, a.written > 0 FROM address_book AS a WHERE "
 #define ORDER_MATCHES "ORDER BY a.written > 0 DESC, a.seen DESC, a.last_date DESC, a.id LIMIT ?1"
 
 static const char * const query_sql[MAX_QUERY_WORDS] = {
@@ -491,8 +528,72 @@ read_matches (KabarStoreConnection  *connection,
       match->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       match->address = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       g_ptr_array_add (query->matches, match);
+      if (sqlite3_column_int (stmt, 2) != 0)
+        query->n_written++;
     }
   return stepped;
+}
+
+/* Adds match unless its address is in already (taken either way). */
+static void
+add_match (GPtrArray         *matches,
+           GHashTable        *seen,
+           KabarAddressMatch *match)
+{
+  char *key = g_utf8_strdown (match->address, -1);
+
+  if (g_hash_table_contains (seen, key))
+    {
+      g_free (key);
+      kabar_address_match_free (match);
+      return;
+    }
+  g_hash_table_add (seen, key);
+  g_ptr_array_add (matches, match);
+}
+
+/* The book's matches the user wrote to, then the addresses of the
+ * contacts that match, then the rest of the book's. */
+static GPtrArray *
+merge_contacts (KabarStore  *self,
+                const char  *prefix,
+                GPtrArray   *book,
+                guint        n_written,
+                guint        limit,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) contacts = kabar_store_organizer_list_contacts (self, prefix, error);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *matches;
+
+  if (contacts == NULL)
+    return NULL;
+  matches = g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_address_match_free);
+  for (guint i = 0; i < n_written; i++)
+    add_match (matches, seen, kabar_address_match_copy (g_ptr_array_index (book, i)));
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      KabarContact *contact = g_ptr_array_index (contacts, i);
+
+      for (guint j = 0; contact->addresses[j] != NULL; j++)
+        {
+          KabarAddressMatch *match = g_new0 (KabarAddressMatch, 1);
+
+          if (*contact->addresses[j] == '\0')
+            {
+              g_free (match);
+              continue;
+            }
+          match->name = *contact->display_name != '\0' ? g_strdup (contact->display_name) : NULL;
+          match->address = g_strdup (contact->addresses[j]);
+          add_match (matches, seen, match);
+        }
+    }
+  for (guint i = n_written; i < book->len; i++)
+    add_match (matches, seen, kabar_address_match_copy (g_ptr_array_index (book, i)));
+  if (matches->len > limit)
+    g_ptr_array_set_size (matches, limit);
+  return matches;
 }
 
 GPtrArray *
@@ -512,11 +613,11 @@ kabar_store_address_book_complete (KabarStore   *self,
   words = query_words (prefix);
   if (words->len == 0 || limit == 0)
     return g_steal_pointer (&matches);
-  query = (Query) { words, limit, matches };
+  query = (Query) { words, limit, matches, 0 };
   if (!kabar_store_read (self, read_matches, &query, error))
     {
       g_prefix_error (error, "Could not complete “%s”: ", prefix);
       return NULL;
     }
-  return g_steal_pointer (&matches);
+  return merge_contacts (self, prefix, matches, query.n_written, limit, error);
 }

@@ -55,11 +55,24 @@ gboolean   kabar_store_address_book_note_written (KabarStore           *self,
                                                   GError              **error);
 /* At most limit addresses (KabarAddressMatch elements) whose address, or a word of whose name, starts
  * with prefix, without case or accents; every word of a prefix of
- * several words must match. Those written to first, then by count, then
- * by the latest date. None for an empty prefix. */
+ * several words must match. Those written to first, then the addresses
+ * of the account's contacts (kabar-store-organizer.h: matched by their
+ * name, company or address), then by count, then by the latest date.
+ * None for an empty prefix. */
 GPtrArray *kabar_store_address_book_complete     (KabarStore           *self,
                                                   const char           *prefix,
                                                   guint                 limit,
                                                   GError              **error);
+
+/* The store's own (kabar-store-organizer.c): the folded words completion
+ * matches, of a name (each word) or of an address (whole), and the words
+ * of what the user typed (at most 4). */
+void       kabar_store_address_words_add_name    (GPtrArray            *words,
+                                                  const char           *name);
+void       kabar_store_address_words_add_address (GPtrArray            *words,
+                                                  const char           *address);
+GPtrArray *kabar_store_address_query_words       (const char           *query);
+/* The first string after every one that starts with word. */
+char      *kabar_store_address_word_bound        (const char           *word);
 
 G_END_DECLS

@@ -85,30 +85,6 @@ set_operation_not_found (GError **error,
   return FALSE;
 }
 
-/* Runs sql with the integers ?1 and ?2 (when it has them). */
-static gboolean
-run_with_ints (KabarStoreConnection  *connection,
-               const char            *sql,
-               gint64                 first,
-               gint64                 second,
-               GError               **error)
-{
-  g_autoptr(KabarStoreStatement) stmt = kabar_store_connection_prepare (connection, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, first);
-  if (sqlite3_bind_parameter_count (stmt) >= 2)
-    sqlite3_bind_int64 (stmt, 2, second);
-  return kabar_store_statement_run (stmt, error);
-}
-
-static int
-changes (KabarStoreConnection *connection)
-{
-  return sqlite3_changes (kabar_store_connection_get_db (connection));
-}
-
 /* Payloads. */
 
 static void
@@ -421,20 +397,20 @@ make_provisional (KabarStoreConnection  *connection,
                   gint64                 message_id,
                   GError               **error)
 {
-  return run_with_ints (connection,
-                        "UPDATE messages SET uid = -id, local_state = 2 WHERE id = ?1",
-                        message_id, 0, error)
-         && run_with_ints (connection,
-                           "INSERT INTO message_search (rowid, subject, sender, recipients, body) "
-                           "SELECT id, subject, sender, recipients, body "
-                           "FROM message_search_source WHERE id = ?1",
-                           message_id, 0, error)
-         && run_with_ints (connection,
-                           "UPDATE folders SET total_count = total_count + 1, "
-                           "  unread_count = unread_count + ((m.flags & 1) = 0) "
-                           "FROM (SELECT folder_id, flags FROM messages WHERE id = ?1) AS m "
-                           "WHERE folders.id = m.folder_id",
-                           message_id, 0, error);
+  return kabar_store_run_ints (connection,
+                               "UPDATE messages SET uid = -id, local_state = 2 WHERE id = ?1",
+                               message_id, 0, error)
+         && kabar_store_run_ints (connection,
+                                  "INSERT INTO message_search (rowid, subject, sender, recipients, body) "
+                                  "SELECT id, subject, sender, recipients, body "
+                                  "FROM message_search_source WHERE id = ?1",
+                                  message_id, 0, error)
+         && kabar_store_run_ints (connection,
+                                  "UPDATE folders SET total_count = total_count + 1, "
+                                  "  unread_count = unread_count + ((m.flags & 1) = 0) "
+                                  "FROM (SELECT folder_id, flags FROM messages WHERE id = ?1) AS m "
+                                  "WHERE folders.id = m.folder_id",
+                                  message_id, 0, error);
 }
 
 /* The provisional copy of a message in another folder, with its body
@@ -473,14 +449,14 @@ copy_row (KabarStoreConnection  *connection,
     return FALSE;
   *target_id = sqlite3_last_insert_rowid (kabar_store_connection_get_db (connection));
   return make_provisional (connection, *target_id, error)
-         && run_with_ints (connection,
-                           "INSERT INTO bodies (message_id, raw, fetched, text) "
-                           "SELECT ?2, raw, fetched, text FROM bodies WHERE message_id = ?1",
-                           source_id, *target_id, error)
-         && run_with_ints (connection,
-                           "INSERT INTO text_pending (message_id) "
-                           "SELECT ?2 FROM text_pending WHERE message_id = ?1",
-                           source_id, *target_id, error);
+         && kabar_store_run_ints (connection,
+                                  "INSERT INTO bodies (message_id, raw, fetched, text) "
+                                  "SELECT ?2, raw, fetched, text FROM bodies WHERE message_id = ?1",
+                                  source_id, *target_id, error)
+         && kabar_store_run_ints (connection,
+                                  "INSERT INTO text_pending (message_id) "
+                                  "SELECT ?2 FROM text_pending WHERE message_id = ?1",
+                                  source_id, *target_id, error);
 }
 
 static gboolean
@@ -488,8 +464,8 @@ hide_row (KabarStoreConnection  *connection,
           gint64                 message_id,
           GError               **error)
 {
-  return run_with_ints (connection, "UPDATE messages SET local_state = 1 WHERE id = ?1",
-                        message_id, 0, error);
+  return kabar_store_run_ints (connection, "UPDATE messages SET local_state = 1 WHERE id = ?1",
+                               message_id, 0, error);
 }
 
 static gboolean
@@ -500,8 +476,8 @@ change_row_flags (KabarStoreConnection  *connection,
 {
   KabarMessageFlags flags = (row->flags | change->add) & ~change->remove;
 
-  return run_with_ints (connection, "UPDATE messages SET flags = ?2 WHERE id = ?1",
-                        row->id, flags, error)
+  return kabar_store_run_ints (connection, "UPDATE messages SET flags = ?2 WHERE id = ?1",
+                               row->id, flags, error)
          && insert_pending_message (connection, change, row, 0, TRUE, FALSE, error);
 }
 
@@ -883,11 +859,11 @@ apply_delete_folder (KabarStoreConnection  *connection,
     return FALSE;
   payload = build_path_payload ("path", path, NULL, NULL);
   change->folder_id = 0;
-  return run_with_ints (connection,
-                        "UPDATE pending_operations SET folder_id = NULL WHERE folder_id = ?1",
-                        folder_id, 0, error)
+  return kabar_store_run_ints (connection,
+                               "UPDATE pending_operations SET folder_id = NULL WHERE folder_id = ?1",
+                               folder_id, 0, error)
          && insert_operation (connection, change, NULL, payload, error)
-         && run_with_ints (connection, "DELETE FROM folders WHERE id = ?1", folder_id, 0, error);
+         && kabar_store_run_ints (connection, "DELETE FROM folders WHERE id = ?1", folder_id, 0, error);
 }
 
 gint64
@@ -927,8 +903,9 @@ read_pending_messages (KabarStoreConnection  *connection,
   OperationRead *read = data;
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
-                                    "SELECT uid, message_id FROM pending_messages "
-                                    "WHERE operation_id = ?1 ORDER BY uid",
+                                    "SELECT p.uid, p.message_id, t.id FROM pending_messages AS p "
+                                    "LEFT JOIN messages AS t ON t.id = p.target_id "
+                                    "WHERE p.operation_id = ?1 ORDER BY p.uid",
                                     error);
   gboolean has_row = FALSE;
   gboolean stepped;
@@ -941,6 +918,7 @@ read_pending_messages (KabarStoreConnection  *connection,
       KabarPendingMessage message = {
         (guint32) sqlite3_column_int64 (stmt, 0),
         g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+        sqlite3_column_int64 (stmt, 2),
       };
 
       g_array_append_val (read->messages, message);
@@ -1007,10 +985,10 @@ mark_started (KabarStoreConnection  *connection,
 {
   gint64 operation_id = *(gint64 *) data;
 
-  if (!run_with_ints (connection, "UPDATE pending_operations SET started = 1 WHERE id = ?1",
-                      operation_id, 0, error))
+  if (!kabar_store_run_ints (connection, "UPDATE pending_operations SET started = 1 WHERE id = ?1",
+                             operation_id, 0, error))
     return FALSE;
-  return changes (connection) > 0 || set_operation_not_found (error, operation_id);
+  return kabar_store_connection_changes (connection) > 0 || set_operation_not_found (error, operation_id);
 }
 
 gboolean
@@ -1043,14 +1021,15 @@ complete_operation (KabarStoreConnection  *connection,
 {
   Completion *completion = data;
 
-  if (!run_with_ints (connection,
-                      "DELETE FROM messages WHERE local_state = 1 AND id IN "
-                      "  (SELECT source_id FROM pending_messages WHERE operation_id = ?1 AND hides)",
-                      completion->operation_id, 0, error)
-      || !run_with_ints (connection, "DELETE FROM pending_operations WHERE id = ?1",
-                         completion->operation_id, 0, error))
+  if (!kabar_store_run_ints (connection,
+                             "DELETE FROM messages WHERE local_state = 1 AND id IN "
+                             "  (SELECT source_id FROM pending_messages WHERE operation_id = ?1 AND hides)",
+                             completion->operation_id, 0, error)
+      || !kabar_store_run_ints (connection, "DELETE FROM pending_operations WHERE id = ?1",
+                                completion->operation_id, 0, error))
     return FALSE;
-  return changes (connection) > 0 || set_operation_not_found (error, completion->operation_id);
+  return kabar_store_connection_changes (connection) > 0
+         || set_operation_not_found (error, completion->operation_id);
 }
 
 gboolean
@@ -1098,8 +1077,8 @@ mapping_applies (KabarStoreConnection  *connection,
   *applies = uidvalidity == 0 || uidvalidity == completion->uidvalidity;
   if (uidvalidity != 0)
     return TRUE;
-  return run_with_ints (connection, "UPDATE folders SET uidvalidity = ?2 WHERE id = ?1",
-                        folder_id, completion->uidvalidity, error);
+  return kabar_store_run_ints (connection, "UPDATE folders SET uidvalidity = ?2 WHERE id = ?1",
+                               folder_id, completion->uidvalidity, error);
 }
 
 /* A UID the destination already has is the sync's row of the same
@@ -1226,13 +1205,13 @@ restore_flags (KabarStoreConnection  *connection,
                               ? flags_from_names (payload, "add") | flags_from_names (payload, "remove")
                               : 0;
 
-  return run_with_ints (connection,
-                        "UPDATE messages "
-                        "SET flags = (messages.flags & ~?2) | (p.old_flags & ?2) "
-                        "FROM pending_messages AS p "
-                        "WHERE p.operation_id = ?1 AND p.source_id = messages.id "
-                        "  AND p.old_flags IS NOT NULL",
-                        operation_id, touched, error);
+  return kabar_store_run_ints (connection,
+                               "UPDATE messages "
+                               "SET flags = (messages.flags & ~?2) | (p.old_flags & ?2) "
+                               "FROM pending_messages AS p "
+                               "WHERE p.operation_id = ?1 AND p.source_id = messages.id "
+                               "  AND p.old_flags IS NOT NULL",
+                               operation_id, touched, error);
 }
 
 static gboolean
@@ -1247,7 +1226,7 @@ delete_folder_at (KabarStoreConnection  *connection,
   if (!find_folder_by_path (connection, path, &folder_id, error))
     return FALSE;
   return folder_id == 0
-         || run_with_ints (connection, "DELETE FROM folders WHERE id = ?1", folder_id, 0, error);
+         || kabar_store_run_ints (connection, "DELETE FROM folders WHERE id = ?1", folder_id, 0, error);
 }
 
 /* The folder takes its old path back. Should the folder list sync have
@@ -1270,7 +1249,7 @@ rename_back (KabarStoreConnection  *connection,
   if (renamed == 0)
     return TRUE;
   if (existing != 0)
-    return run_with_ints (connection, "DELETE FROM folders WHERE id = ?1", renamed, 0, error);
+    return kabar_store_run_ints (connection, "DELETE FROM folders WHERE id = ?1", renamed, 0, error);
   return kabar_store_rename_folder_in (connection, renamed, from, error);
 }
 
@@ -1314,8 +1293,8 @@ undo_operation (KabarStoreConnection  *connection,
 
   return read_operation (connection, completion->operation_id, &kind, &payload, error)
          && undo_locally (connection, completion->operation_id, kind, payload, error)
-         && run_with_ints (connection, "DELETE FROM pending_operations WHERE id = ?1",
-                           completion->operation_id, 0, error);
+         && kabar_store_run_ints (connection, "DELETE FROM pending_operations WHERE id = ?1",
+                                  completion->operation_id, 0, error);
 }
 
 gboolean

@@ -36,8 +36,9 @@ gboolean              kabar_store_connection_exec     (KabarStoreConnection  *se
 /* Rolls back the open transaction, if SQLite has not already done so
  * (it does itself after a full disk, for one). */
 void                  kabar_store_connection_rollback (KabarStoreConnection  *self);
-/* sql must be a string that outlives the connection (a literal): it is
- * the cache's key. */
+/* sql must be a string that outlives the connection (a literal): its
+ * address is the cache's key, so the same text at two addresses is two
+ * statements. */
 KabarStoreStatement  *kabar_store_connection_prepare  (KabarStoreConnection  *self,
                                                        const char            *sql,
                                                        GError               **error);
@@ -54,6 +55,31 @@ gboolean              kabar_store_statement_step      (KabarStoreStatement   *st
 gboolean              kabar_store_statement_run       (KabarStoreStatement   *stmt,
                                                        GError               **error);
 void                  kabar_store_statement_release   (KabarStoreStatement   *stmt);
+/* One item made from the statement's current row. */
+typedef gpointer (*KabarStoreRowFunc) (KabarStoreStatement *stmt);
+/* Steps stmt to its end, adding the item row_func makes of each row to
+ * items. */
+gboolean              kabar_store_statement_collect   (KabarStoreStatement   *stmt,
+                                                       KabarStoreRowFunc      row_func,
+                                                       GPtrArray             *items,
+                                                       GError               **error);
+/* The column's text, copied; NULL for NULL. */
+char                 *kabar_store_column_dup          (KabarStoreStatement   *stmt,
+                                                       int                    column);
+/* Runs sql (no rows) with the integers ?1 and, when it has it, ?2. */
+gboolean              kabar_store_run_ints            (KabarStoreConnection  *self,
+                                                       const char            *sql,
+                                                       gint64                 first,
+                                                       gint64                 second,
+                                                       GError               **error);
+/* Runs sql (no rows) with the integer ?1 and the text ?2. */
+gboolean              kabar_store_run_int_text        (KabarStoreConnection  *self,
+                                                       const char            *sql,
+                                                       gint64                 number,
+                                                       const char            *text,
+                                                       GError               **error);
+/* How many rows the last statement changed. */
+int                   kabar_store_connection_changes  (KabarStoreConnection  *self);
 
 /* Sets error from the connection's last error and returns FALSE. */
 gboolean              kabar_store_set_sqlite_error    (sqlite3               *db,

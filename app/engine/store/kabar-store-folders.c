@@ -456,7 +456,7 @@ run_on_folder (KabarStoreConnection  *connection,
     }
   if (!kabar_store_statement_run (stmt, error))
     return FALSE;
-  if (must_change && sqlite3_changes (kabar_store_connection_get_db (connection)) == 0)
+  if (must_change && kabar_store_connection_changes (connection) == 0)
     return set_not_found (error, change->id);
   return TRUE;
 }
@@ -494,7 +494,7 @@ delete_message_chunk (KabarStoreConnection  *connection,
   sqlite3_bind_int (stmt, 2, DELETE_CHUNK_SIZE);
   if (!kabar_store_statement_run (stmt, error))
     return FALSE;
-  chunk->more = sqlite3_changes (kabar_store_connection_get_db (connection)) == DELETE_CHUNK_SIZE;
+  chunk->more = kabar_store_connection_changes (connection) == DELETE_CHUNK_SIZE;
   return TRUE;
 }
 

@@ -19,23 +19,6 @@
 
 #define SECONDS_PER_DAY 86400
 
-static gboolean
-run_with_ints (KabarStoreConnection  *connection,
-               const char            *sql,
-               gint64                 first,
-               gint64                 second,
-               GError               **error)
-{
-  g_autoptr(KabarStoreStatement) stmt = kabar_store_connection_prepare (connection, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, first);
-  if (sqlite3_bind_parameter_count (stmt) >= 2)
-    sqlite3_bind_int64 (stmt, 2, second);
-  return kabar_store_statement_run (stmt, error);
-}
-
 /* The summary of a raw message. */
 
 static char *
@@ -157,14 +140,12 @@ kabar_store_summary_from_raw (GBytes *raw)
 
 /* Local uids. */
 
-/* A local folder numbers its messages as a server would: one above any
- * uid it ever gave, never twice (uidnext keeps the count). Provisional
- * rows' uids are negative and count for nothing. */
-static gboolean
-take_local_uid (KabarStoreConnection  *connection,
-                gint64                 folder_id,
-                gint64                *uid,
-                GError               **error)
+/* Provisional rows' uids are negative and count for nothing. */
+gboolean
+kabar_store_take_local_uid_in (KabarStoreConnection  *connection,
+                               gint64                 folder_id,
+                               gint64                *uid,
+                               GError               **error)
 {
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
@@ -183,8 +164,8 @@ take_local_uid (KabarStoreConnection  *connection,
   if (!has_row)
     return kabar_store_read_folder_path (connection, folder_id, NULL, error);
   *uid = sqlite3_column_int64 (stmt, 0);
-  return run_with_ints (connection, "UPDATE folders SET uidnext = ?2 + 1 WHERE id = ?1",
-                        folder_id, *uid, error);
+  return kabar_store_run_ints (connection, "UPDATE folders SET uidnext = ?2 + 1 WHERE id = ?1",
+                               folder_id, *uid, error);
 }
 
 /* Local folders. */
@@ -320,10 +301,10 @@ number_target (KabarStoreConnection  *connection,
 {
   gint64 uid = 0;
 
-  return take_local_uid (connection, message->target_folder_id, &uid, error)
-         && run_with_ints (connection,
-                           "UPDATE messages SET uid = ?2, local_state = 0 WHERE id = ?1",
-                           message->target_id, uid, error);
+  return kabar_store_take_local_uid_in (connection, message->target_folder_id, &uid, error)
+         && kabar_store_run_ints (connection,
+                                  "UPDATE messages SET uid = ?2, local_state = 0 WHERE id = ?1",
+                                  message->target_id, uid, error);
 }
 
 /* The moved row itself goes to the destination, keeping its id, and the
@@ -337,9 +318,9 @@ move_source (KabarStoreConnection  *connection,
   g_autoptr(KabarStoreStatement) stmt = NULL;
   gint64 uid = 0;
 
-  if (!run_with_ints (connection, "DELETE FROM messages WHERE id = ?1",
-                      message->target_id, 0, error)
-      || !take_local_uid (connection, message->target_folder_id, &uid, error))
+  if (!kabar_store_run_ints (connection, "DELETE FROM messages WHERE id = ?1",
+                             message->target_id, 0, error)
+      || !kabar_store_take_local_uid_in (connection, message->target_folder_id, &uid, error))
     return FALSE;
   stmt = kabar_store_connection_prepare (connection,
                                          "UPDATE messages SET folder_id = ?2, uid = ?3, local_state = 0 "
@@ -365,8 +346,8 @@ complete_move (KabarStoreConnection  *connection,
   if (message->target_id != 0)
     return number_target (connection, message, error);
   if (message->source_id != 0)
-    return run_with_ints (connection, "DELETE FROM messages WHERE id = ?1",
-                          message->source_id, 0, error);
+    return kabar_store_run_ints (connection, "DELETE FROM messages WHERE id = ?1",
+                                 message->source_id, 0, error);
   return TRUE;
 }
 
@@ -385,8 +366,8 @@ complete_message (KabarStoreConnection  *connection,
       return message->target_id == 0 || number_target (connection, message, error);
     case KABAR_PENDING_DELETE:
       return message->source_id == 0
-             || run_with_ints (connection, "DELETE FROM messages WHERE id = ?1",
-                               message->source_id, 0, error);
+             || kabar_store_run_ints (connection, "DELETE FROM messages WHERE id = ?1",
+                                      message->source_id, 0, error);
     case KABAR_PENDING_FLAGS:
     case KABAR_PENDING_FOLDER_CREATE:
     case KABAR_PENDING_FOLDER_RENAME:
@@ -418,8 +399,8 @@ complete_operation_locally (KabarStoreConnection  *connection,
                            &g_array_index (messages, LocalMessage, i), error))
       return FALSE;
   /* Its messages' rows go with it; what they still name is settled. */
-  return run_with_ints (connection, "DELETE FROM pending_operations WHERE id = ?1",
-                        operation->id, 0, error);
+  return kabar_store_run_ints (connection, "DELETE FROM pending_operations WHERE id = ?1",
+                               operation->id, 0, error);
 }
 
 gboolean
@@ -474,43 +455,49 @@ typedef struct
   KabarStoreThreader threader;
   /* The rows this transaction adds are those above it (AUTOINCREMENT). */
   gint64 last_old_id;
+  /* The id the next row will take: AUTOINCREMENT gives one above both
+   * the largest id and the largest ever given, and the transaction is
+   * the only writer. */
+  gint64 next_id;
 } PopBatch;
 
 static gboolean
-uidl_known (KabarStoreConnection  *connection,
-            const char            *uidl,
-            gboolean              *known,
-            GError               **error)
+first_new_id (KabarStoreConnection  *connection,
+              PopBatch              *batch,
+              GError               **error)
 {
-  g_autoptr(KabarStoreStatement) stmt =
-    kabar_store_connection_prepare (connection, "SELECT 1 FROM pop_messages WHERE uidl = ?1",
-                                    error);
+  gint64 last_given = 0;
 
-  if (stmt == NULL)
+  if (!kabar_store_connection_query_int (connection, "SELECT max (id) FROM messages",
+                                         &batch->last_old_id, error)
+      || !kabar_store_connection_query_int (connection,
+                                            "SELECT seq FROM sqlite_sequence "
+                                            "WHERE name = 'messages'",
+                                            &last_given, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, uidl, -1, SQLITE_STATIC);
-  return kabar_store_statement_step (stmt, known, error);
+  batch->next_id = MAX (batch->last_old_id, last_given) + 1;
+  return TRUE;
 }
 
 /* Neither indexed nor read for its text here: both need the whole
  * message parsed, which costs more than the server takes to send a small
  * one. kabar_store_read_pending_texts() does both later, outside the
  * flushed transaction (version-008.sql). Marked for the whole batch at
- * once, before the bodies, whose search triggers skip a marked row. */
+ * once. */
 static gboolean
 leave_for_later (KabarStoreConnection  *connection,
                  const PopBatch        *batch,
                  GError               **error)
 {
   return batch->added == 0
-         || (run_with_ints (connection,
-                            "INSERT INTO unindexed (message_id) "
-                            "SELECT id FROM messages WHERE id > ?1 ORDER BY id",
-                            batch->last_old_id, 0, error)
-             && run_with_ints (connection,
-                               "INSERT INTO text_pending (message_id) "
-                               "SELECT id FROM messages WHERE id > ?1 ORDER BY id",
-                               batch->last_old_id, 0, error));
+         || (kabar_store_run_ints (connection,
+                                   "INSERT INTO unindexed (message_id) "
+                                   "SELECT id FROM messages WHERE id > ?1 ORDER BY id",
+                                   batch->last_old_id, 0, error)
+             && kabar_store_run_ints (connection,
+                                      "INSERT INTO text_pending (message_id) "
+                                      "SELECT id FROM messages WHERE id > ?1 ORDER BY id",
+                                      batch->last_old_id, 0, error));
 }
 
 /* The raw message alone: its text comes later, and writing it then
@@ -535,26 +522,34 @@ insert_raw_body (KabarStoreConnection  *connection,
   return kabar_store_statement_run (stmt, error);
 }
 
+/* The UIDL with the id its row is about to take, unless it is known:
+ * one statement where a lookup and an insert were two (the lookup was a
+ * twentieth of the download's store write). */
 static gboolean
 remember_uidl (KabarStoreConnection  *connection,
-               const PopAddition     *addition,
+               const char            *uidl,
+               gint64                 message_id,
+               gboolean              *added,
                GError               **error)
 {
   g_autoptr(KabarStoreStatement) stmt =
     kabar_store_connection_prepare (connection,
                                     "INSERT INTO pop_messages (uidl, message_row, downloaded_at) "
-                                    "VALUES (?1, ?2, ?3)",
+                                    "VALUES (?1, ?2, ?3) ON CONFLICT (uidl) DO NOTHING",
                                     error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, addition->uidl, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, addition->message_id);
+  sqlite3_bind_text (stmt, 1, uidl, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, message_id);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  return kabar_store_statement_run (stmt, error);
+  if (!kabar_store_statement_run (stmt, error))
+    return FALSE;
+  *added = kabar_store_connection_changes (connection) > 0;
+  return TRUE;
 }
 
-/* The row first; its body and UIDL once the batch's rows are marked
+/* The UIDL and the row first; the body once the batch's rows are marked
  * (leave_for_later()). A message already stored keeps message_id 0. */
 static gboolean
 add_pop_row (KabarStoreConnection  *connection,
@@ -562,11 +557,12 @@ add_pop_row (KabarStoreConnection  *connection,
              PopAddition           *addition,
              GError               **error)
 {
-  gboolean known = FALSE;
+  gboolean added = FALSE;
 
-  if (!uidl_known (connection, addition->uidl, &known, error))
+  addition->message_id = 0;
+  if (!remember_uidl (connection, addition->uidl, batch->next_id, &added, error))
     return FALSE;
-  if (known)
+  if (!added)
     return TRUE;
   /* Its conversation is looked up with its text, later (version-008.sql):
    * the lookups were a tenth of the download's store write. */
@@ -574,6 +570,15 @@ add_pop_row (KabarStoreConnection  *connection,
                                           addition->summary, batch->next_uid, batch->flags,
                                           &addition->message_id, error))
     return FALSE;
+  if (addition->message_id != batch->next_id)
+    {
+      g_set_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_FAILED,
+                   "The message was stored as row %" G_GINT64_FORMAT
+                   ", its UIDL names row %" G_GINT64_FORMAT,
+                   addition->message_id, batch->next_id);
+      return FALSE;
+    }
+  batch->next_id++;
   batch->next_uid++;
   batch->added++;
   return TRUE;
@@ -584,12 +589,10 @@ add_pop_body (KabarStoreConnection  *connection,
               const PopAddition     *addition,
               GError               **error)
 {
-  return addition->message_id == 0
-         || (insert_raw_body (connection, addition, error)
-             && remember_uidl (connection, addition, error));
+  return addition->message_id == 0 || insert_raw_body (connection, addition, error);
 }
 
-/* The first uid of the batch, as take_local_uid() would give it. */
+/* The first uid of the batch, as kabar_store_take_local_uid_in() would give it. */
 static gboolean
 first_local_uid (KabarStoreConnection  *connection,
                  PopBatch              *batch,
@@ -597,7 +600,7 @@ first_local_uid (KabarStoreConnection  *connection,
 {
   gint64 uid = 0;
 
-  if (!take_local_uid (connection, batch->folder_id, &uid, error))
+  if (!kabar_store_take_local_uid_in (connection, batch->folder_id, &uid, error))
     return FALSE;
   batch->next_uid = uid;
   return TRUE;
@@ -637,8 +640,7 @@ add_pop_messages (KabarStoreConnection  *connection,
   batch->added = 0;
   if (!first_local_uid (connection, batch, error)
       || !kabar_store_threader_init (&batch->threader, connection, error)
-      || !kabar_store_connection_query_int (connection, "SELECT max (id) FROM messages",
-                                            &batch->last_old_id, error))
+      || !first_new_id (connection, batch, error))
     return FALSE;
   for (i = 0; i < batch->n; i++)
     if (!add_pop_row (connection, batch, &batch->additions[i], error))

@@ -90,11 +90,12 @@ void       kabar_store_pop_download_clear       (KabarPopDownload           *mes
 /* kabar_store_pop_add_message() for n messages in one transaction, flushed
  * to disk once: all of them are stored, with their UIDLs, or none. Those
  * not prepared yet are prepared first. Once stored, each summary's id is
- * the message's (0 for a UIDL already known, which added nothing). They
- * are listed at once, with no snippet yet and each in a conversation of
- * its own, and found by search and joined to their conversations only
- * once kabar_store_read_pending_texts() read them: that mark is stored
- * with them, so a crash before it leaves them for the next call. */
+ * the message's (0 for a UIDL already known, or one the batch held
+ * before, which added nothing). They are listed at once, with no snippet
+ * yet and each in a conversation of its own, and found by search and
+ * joined to their conversations only once kabar_store_read_pending_texts()
+ * read them: that mark is stored with them, so a crash before it leaves
+ * them for the next call. */
 gboolean   kabar_store_pop_add_messages         (KabarStore                 *self,
                                                  gint64                      folder_id,
                                                  KabarPopDownload           *messages,

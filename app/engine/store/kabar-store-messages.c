@@ -59,13 +59,6 @@ static const char insert_sql[] =
   "  ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
   "ON CONFLICT (folder_id, uid) DO NOTHING";
 
-static char *
-column_strdup (sqlite3_stmt *stmt,
-               int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
 static KabarMessageSummary *
 summary_from_row (sqlite3_stmt *stmt)
 {
@@ -77,22 +70,22 @@ summary_from_row (sqlite3_stmt *stmt)
    * given it none yet, and IMAP never uses 0. */
   summary->uid = (guint32) MAX (sqlite3_column_int64 (stmt, COLUMN_UID), 0);
   summary->flags = sqlite3_column_int (stmt, COLUMN_FLAGS);
-  summary->keywords = column_strdup (stmt, COLUMN_KEYWORDS);
+  summary->keywords = kabar_store_column_dup (stmt, COLUMN_KEYWORDS);
   summary->modseq = sqlite3_column_int64 (stmt, COLUMN_MODSEQ);
   summary->internal_date = sqlite3_column_int64 (stmt, COLUMN_INTERNAL_DATE);
   summary->date = sqlite3_column_int64 (stmt, COLUMN_DATE);
   summary->size = sqlite3_column_int64 (stmt, COLUMN_SIZE);
-  summary->subject = column_strdup (stmt, COLUMN_SUBJECT);
-  summary->from_name = column_strdup (stmt, COLUMN_FROM_NAME);
-  summary->from_address = column_strdup (stmt, COLUMN_FROM_ADDRESS);
-  summary->to = column_strdup (stmt, COLUMN_TO);
-  summary->cc = column_strdup (stmt, COLUMN_CC);
-  summary->message_id = column_strdup (stmt, COLUMN_MESSAGE_ID);
-  summary->in_reply_to = column_strdup (stmt, COLUMN_IN_REPLY_TO);
-  summary->references = column_strdup (stmt, COLUMN_REFERENCES);
+  summary->subject = kabar_store_column_dup (stmt, COLUMN_SUBJECT);
+  summary->from_name = kabar_store_column_dup (stmt, COLUMN_FROM_NAME);
+  summary->from_address = kabar_store_column_dup (stmt, COLUMN_FROM_ADDRESS);
+  summary->to = kabar_store_column_dup (stmt, COLUMN_TO);
+  summary->cc = kabar_store_column_dup (stmt, COLUMN_CC);
+  summary->message_id = kabar_store_column_dup (stmt, COLUMN_MESSAGE_ID);
+  summary->in_reply_to = kabar_store_column_dup (stmt, COLUMN_IN_REPLY_TO);
+  summary->references = kabar_store_column_dup (stmt, COLUMN_REFERENCES);
   summary->thread_id = sqlite3_column_int64 (stmt, COLUMN_THREAD_ID);
   summary->has_attachments = sqlite3_column_int (stmt, COLUMN_HAS_ATTACHMENTS) != 0;
-  summary->preview = column_strdup (stmt, COLUMN_PREVIEW);
+  summary->preview = kabar_store_column_dup (stmt, COLUMN_PREVIEW);
   return summary;
 }
 

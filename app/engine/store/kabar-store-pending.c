@@ -92,40 +92,18 @@ operation_from_row (sqlite3_stmt *stmt)
   return operation;
 }
 
-static gboolean
-read_operations (KabarStoreConnection  *connection,
-                 gpointer               data,
-                 GError               **error)
-{
-  GPtrArray *operations = data;
-  g_autoptr(KabarStoreStatement) stmt =
-    kabar_store_connection_prepare (connection,
-                                    "SELECT id, kind, folder_id, uid_set, payload, created_at, "
-                                    "  attempts, last_error, started "
-                                    "FROM pending_operations ORDER BY id",
-                                    error);
-  gboolean has_row = FALSE;
-  gboolean stepped;
-
-  if (stmt == NULL)
-    return FALSE;
-  while ((stepped = kabar_store_statement_step (stmt, &has_row, error)) && has_row)
-    g_ptr_array_add (operations, operation_from_row (stmt));
-  return stepped;
-}
-
 GPtrArray *
 kabar_store_list_pending_operations (KabarStore  *self,
                                      GError     **error)
 {
-  g_autoptr(GPtrArray) operations =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) kabar_pending_operation_free);
-
   g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
 
-  if (!kabar_store_read (self, read_operations, operations, error))
-    return NULL;
-  return g_steal_pointer (&operations);
+  return kabar_store_read_rows (self,
+                                "SELECT id, kind, folder_id, uid_set, payload, created_at, "
+                                "  attempts, last_error, started "
+                                "FROM pending_operations ORDER BY id",
+                                (KabarStoreRowFunc) operation_from_row,
+                                (GDestroyNotify) kabar_pending_operation_free, error);
 }
 
 static gboolean
@@ -143,7 +121,7 @@ change_operation (KabarStoreConnection  *connection,
     sqlite3_bind_text (stmt, 2, change->last_error, -1, SQLITE_STATIC);
   if (!kabar_store_statement_run (stmt, error))
     return FALSE;
-  if (sqlite3_changes (kabar_store_connection_get_db (connection)) == 0)
+  if (kabar_store_connection_changes (connection) == 0)
     return set_operation_not_found (error, change->id);
   return TRUE;
 }

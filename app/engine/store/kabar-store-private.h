@@ -43,6 +43,15 @@ gboolean kabar_store_read  (KabarStore            *self,
                             gpointer               data,
                             GError               **error);
 
+/* The items row_func makes of the rows of sql (a literal without
+ * parameters), read in one read transaction; free_func frees one. NULL
+ * with error set when the read fails. */
+GPtrArray *kabar_store_read_rows (KabarStore         *self,
+                                  const char         *sql,
+                                  KabarStoreRowFunc   row_func,
+                                  GDestroyNotify      free_func,
+                                  GError            **error);
+
 /* The schema version this build writes. */
 guint    kabar_store_schema_latest_version (void);
 
@@ -113,6 +122,13 @@ gboolean kabar_store_insert_message_row_in (KabarStoreConnection       *connecti
                                             KabarMessageFlags           flags,
                                             gint64                     *message_id,
                                             GError                    **error);
+/* The next uid of a folder whose uids are the store's own (POP's local
+ * folders, a Graph account's): one above any uid it ever gave, never
+ * twice (uidnext keeps the count), as a server numbers its messages. */
+gboolean kabar_store_take_local_uid_in  (KabarStoreConnection       *connection,
+                                         gint64                      folder_id,
+                                         gint64                     *uid,
+                                         GError                    **error);
 /* kabar_store_change_append() inside a transaction that does more (the
  * outbox files the sent copy in the one that drops the message). */
 gboolean kabar_store_change_append_in   (KabarStoreConnection       *connection,

@@ -228,6 +228,41 @@ kabar_store_read (KabarStore      *self,
   return done;
 }
 
+typedef struct
+{
+  const char *sql;
+  KabarStoreRowFunc row_func;
+  GPtrArray *items;
+} RowsRead;
+
+static gboolean
+read_rows (KabarStoreConnection  *connection,
+           gpointer               data,
+           GError               **error)
+{
+  RowsRead *read = data;
+  g_autoptr(KabarStoreStatement) stmt = kabar_store_connection_prepare (connection, read->sql, error);
+
+  return stmt != NULL && kabar_store_statement_collect (stmt, read->row_func, read->items, error);
+}
+
+GPtrArray *
+kabar_store_read_rows (KabarStore         *self,
+                       const char         *sql,
+                       KabarStoreRowFunc   row_func,
+                       GDestroyNotify      free_func,
+                       GError            **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (free_func);
+  RowsRead read = { sql, row_func, items };
+
+  g_return_val_if_fail (KABAR_IS_STORE (self), NULL);
+
+  if (!kabar_store_read (self, read_rows, &read, error))
+    return NULL;
+  return g_steal_pointer (&items);
+}
+
 gboolean
 kabar_store_exec_for_testing (KabarStore  *self,
                               const char  *sql,

@@ -468,6 +468,9 @@ typedef struct
   guint32  uid;
   /* Without angle brackets, or NULL. */
   char    *message_id;
+  /* The provisional row of a move, copy or append in its target folder;
+   * 0 for none (or gone). */
+  gint64   target_id;
 } KabarPendingMessage;
 
 /* The messages of the operation (KabarPendingMessage elements), UIDs

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kabar-imap-replay.h"
+#include "kabar-replay-steps.h"
 #include "kabar-sync-wait.h"
 
 typedef struct
@@ -244,7 +245,7 @@ payload_strv (const Step *step,
 
 /* The members each kind's replay reads: a payload without them (one from
  * before version 2 of the store) cannot be replayed. */
-static const char * const required_members[][2] = {
+static KabarReplayRequired required_members = {
   [KABAR_PENDING_FLAGS] = { "path", NULL },
   [KABAR_PENDING_MOVE] = { "path", "to" },
   [KABAR_PENDING_COPY] = { "path", "to" },
@@ -255,34 +256,6 @@ static const char * const required_members[][2] = {
   [KABAR_PENDING_FOLDER_DELETE] = { "path", NULL },
 };
 
-static JsonObject *
-read_payload (const KabarPendingOperation  *operation,
-              GError                      **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root = NULL;
-  JsonObject *payload;
-
-  if (json_parser_load_from_data (parser, operation->payload != NULL ? operation->payload : "", -1, NULL))
-    root = json_parser_get_root (parser);
-  payload = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  for (guint i = 0; payload != NULL && i < G_N_ELEMENTS (required_members[0]); i++)
-    {
-      const char *member = required_members[operation->kind][i];
-
-      if (member != NULL && json_object_get_string_member_with_default (payload, member, NULL) == NULL)
-        payload = NULL;
-    }
-  if (payload == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "The pending %s operation %" G_GINT64_FORMAT " cannot be replayed: %s",
-                   kabar_pending_kind_to_string (operation->kind), operation->id,
-                   operation->payload != NULL ? operation->payload : "(no payload)");
-      return NULL;
-    }
-  return json_object_ref (payload);
-}
 
 static GArray *
 list_messages (Replay      *replay,
@@ -301,24 +274,6 @@ uids_of (GArray *messages)
     if (g_array_index (messages, KabarPendingMessage, i).uid > 0)
       kabar_imap_uid_set_add (uids, g_array_index (messages, KabarPendingMessage, i).uid);
   return uids;
-}
-
-static gboolean
-complete (Replay      *replay,
-          const Step  *step,
-          GError     **error)
-{
-  return kabar_store_complete_pending_operation (replay->store, step->operation->id, error);
-}
-
-/* Durably, before the command goes: see kabar_imap_replay_pending(). */
-static gboolean
-mark_started (Replay      *replay,
-              const Step  *step,
-              GError     **error)
-{
-  return step->operation->started
-         || kabar_store_mark_pending_started (replay->store, step->operation->id, error);
 }
 
 /* --- finding what a started operation already did ------------------------------ */
@@ -460,11 +415,11 @@ replay_flags (Replay      *replay,
     return FALSE;
   uids = uids_of (messages);
   if (kabar_imap_uid_set_is_empty (uids))
-    return complete (replay, step, error);
+    return kabar_replay_complete (replay->store, step->operation, error);
   return select_mailbox (replay, payload_string (step, "path"), error)
          && store_flags (replay, uids, KABAR_IMAP_STORE_ADD, (const char * const *) add, error)
          && store_flags (replay, uids, KABAR_IMAP_STORE_REMOVE, (const char * const *) remove, error)
-         && complete (replay, step, error);
+         && kabar_replay_complete (replay->store, step->operation, error);
 }
 
 static gboolean
@@ -479,7 +434,7 @@ replay_delete (Replay      *replay,
     return FALSE;
   uids = uids_of (messages);
   if (kabar_imap_uid_set_is_empty (uids))
-    return complete (replay, step, error);
+    return kabar_replay_complete (replay->store, step->operation, error);
   /* Checked before anything is sent: \Deleted without the UID EXPUNGE
    * would be left on the messages. */
   if (!kabar_imap_session_has_capability (replay->session, "UIDPLUS"))
@@ -491,7 +446,7 @@ replay_delete (Replay      *replay,
     }
   return select_mailbox (replay, payload_string (step, "path"), error)
          && expunge_uids (replay, uids, error)
-         && complete (replay, step, error);
+         && kabar_replay_complete (replay->store, step->operation, error);
 }
 
 static gboolean
@@ -501,7 +456,7 @@ complete_copied (Replay           *replay,
                  GError          **error)
 {
   if (map == NULL)
-    return complete (replay, step, error);
+    return kabar_replay_complete (replay->store, step->operation, error);
   return kabar_store_complete_pending_copy (replay->store, step->operation->id, map->uidvalidity,
                                             (const guint32 *) map->source->data,
                                             (const guint32 *) map->destination->data,
@@ -551,9 +506,9 @@ replay_copy (Replay      *replay,
     return FALSE;
   uids = uids_of (messages);
   if (kabar_imap_uid_set_is_empty (uids))
-    return complete (replay, step, error);
+    return kabar_replay_complete (replay->store, step->operation, error);
   rest = skip_copied (replay, step, messages, uids, move, &map, error);
-  if (rest == NULL || !mark_started (replay, step, error))
+  if (rest == NULL || !kabar_replay_mark_started (replay->store, step->operation, error))
     return FALSE;
   if (!kabar_imap_uid_set_is_empty (rest)
       && !(select_mailbox (replay, payload_string (step, "path"), error)
@@ -626,7 +581,8 @@ replay_append (Replay      *replay,
     return FALSE;
   if (found)
     return TRUE;
-  return mark_started (replay, step, error) && append_message (replay, step, error);
+  return kabar_replay_mark_started (replay->store, step->operation, error)
+         && append_message (replay, step, error);
 }
 
 /* A new folder is subscribed, as it shows here; a deleted one
@@ -659,7 +615,7 @@ replay_folder (Replay      *replay,
   const char *path = payload_string (step, kind == KABAR_PENDING_FOLDER_RENAME ? "from" : "path");
   g_autoptr(GError) local_error = NULL;
 
-  if (!mark_started (replay, step, error))
+  if (!kabar_replay_mark_started (replay->store, step->operation, error))
     return FALSE;
   if (!folder_command (replay, kind, path, payload_string (step, "to"), &local_error)
       && !is_done_already (local_error, step))
@@ -670,7 +626,7 @@ replay_folder (Replay      *replay,
   if (kind != KABAR_PENDING_FOLDER_RENAME
       && !subscribe (replay, path, kind == KABAR_PENDING_FOLDER_CREATE, error))
     return FALSE;
-  return complete (replay, step, error);
+  return kabar_replay_complete (replay->store, step->operation, error);
 }
 
 static gboolean
@@ -709,28 +665,11 @@ refuse (Replay                      *replay,
         gpointer                     user_data,
         GError                     **error)
 {
-  if (!kabar_store_undo_pending_operation (replay->store, operation->id, server_error->message, error))
+  if (!kabar_replay_refuse (replay->store, operation, server_error, error))
     return FALSE;
   if (refused != NULL)
     refused (operation, server_error, user_data);
   return TRUE;
-}
-
-/* The operation went from the store while it was replayed, and the store
- * calls naming it found nothing: the user took it back (an undo, which
- * can only take what has not been marked started, so nothing of it was
- * sent) or its folder went. There is nothing left to do for it. */
-static gboolean
-has_vanished (Replay                      *replay,
-              const KabarPendingOperation *operation,
-              const GError                *error)
-{
-  gboolean pending = TRUE;
-
-  if (!g_error_matches (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_NOT_FOUND))
-    return FALSE;
-  return kabar_store_has_pending_operation (replay->store, operation->id, &pending, NULL)
-         && !pending;
 }
 
 static gboolean
@@ -741,12 +680,13 @@ replay_operation (Replay                      *replay,
                   GError                     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonObject) payload = read_payload (operation, &local_error);
+  g_autoptr(JsonObject) payload = kabar_replay_read_payload (operation, required_members, &local_error);
   Step step = { operation, payload };
 
   if (payload != NULL)
     {
-      if (replay_step (replay, &step, &local_error) || has_vanished (replay, operation, local_error))
+      if (replay_step (replay, &step, &local_error)
+          || kabar_replay_has_vanished (replay->store, operation, local_error))
         return TRUE;
       if (!is_refusal (local_error))
         {

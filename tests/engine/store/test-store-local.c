@@ -653,6 +653,67 @@ test_pop_list_to_delete_by_policy (Fixture       *fixture,
   g_free (uidls);
 }
 
+/* A batch may hold a UIDL stored before, or one twice (a server that
+ * lists it twice): each is stored once, with its first bytes, and every
+ * UIDL names its own message, also after the newest message went. */
+static void
+test_pop_batch_stores_each_uidl_once (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  const char *uidls[] = { "u3", "u1", "u3", "u4" };
+  const char *bytes_of[] = { "u3", "lain", "lain", "u4" };
+  KabarPopDownload batch[G_N_ELEMENTS (uidls)] = { { NULL, } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) first_u3 = message_bytes ("u3");
+  g_autoptr(GBytes) stored = NULL;
+  g_autofree char *inbox = NULL;
+  g_autofree char *uidls_known = NULL;
+  g_autofree char *deleted = NULL;
+  guint32 uid = 2;
+
+  pop_add (fixture, "u1", 0);
+  pop_add (fixture, "u2", 0);
+  g_assert_cmpint (kabar_store_change_delete (fixture->store, fixture->inbox, &uid, 1, &error), >, 0);
+  g_assert_no_error (error);
+  complete (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (uidls); i++)
+    {
+      batch[i].uidl = uidls[i];
+      batch[i].raw = message_bytes (bytes_of[i]);
+    }
+  g_assert_true (kabar_store_pop_add_messages (fixture->store, fixture->inbox, batch,
+                                               G_N_ELEMENTS (batch), 0, 1700000100, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (batch[0].summary->id, !=, 0);
+  g_assert_cmpint (batch[1].summary->id, ==, 0);
+  g_assert_cmpint (batch[2].summary->id, ==, 0);
+  g_assert_cmpint (batch[3].summary->id, !=, 0);
+  stored = kabar_store_get_body (fixture->store, batch[0].summary->id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (stored, first_u3));
+
+  inbox = listed (fixture->store, fixture->inbox);
+  g_assert_cmpstr (inbox, ==, "Laporan u1:1, Laporan u3:3, Laporan u4:4");
+  assert_counts (fixture->store, fixture->inbox, 3, 3);
+  uidls_known = known (fixture->store);
+  g_assert_cmpstr (uidls_known, ==, "u1 u2 u3 u4");
+
+  /* u4 deleted here: the server is asked to delete u4, not another. */
+  uid = 4;
+  g_assert_cmpint (kabar_store_change_delete (fixture->store, fixture->inbox, &uid, 1, &error), >, 0);
+  g_assert_no_error (error);
+  complete (fixture);
+  deleted = to_delete (fixture->store, KABAR_POP_DELETE_WHEN_DELETED, 0, now ());
+  g_assert_cmpstr (deleted, ==, "u2 u4");
+
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    {
+      g_bytes_unref (batch[i].raw);
+      kabar_store_pop_download_clear (&batch[i]);
+    }
+}
+
 static void
 test_pop_forget_missing (Fixture       *fixture,
                          gconstpointer  data)
@@ -699,6 +760,7 @@ main (int   argc,
   ADD ("/store/local/complete/move-into-deleted-folder", test_local_move_into_deleted_folder);
   ADD ("/store/local/pop/add-is-idempotent", test_pop_add_is_idempotent);
   ADD ("/store/local/pop/list-to-delete-by-policy", test_pop_list_to_delete_by_policy);
+  ADD ("/store/local/pop/batch-stores-each-uidl-once", test_pop_batch_stores_each_uidl_once);
   ADD ("/store/local/pop/forget-missing", test_pop_forget_missing);
 
   return g_test_run ();
