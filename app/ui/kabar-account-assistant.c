@@ -388,13 +388,41 @@ start_discovery (KabarAccountAssistant *self)
   kabar_discovery_run_async (self->discovery, self->cancellable, on_discovery_done, g_object_ref (self));
 }
 
-/* --- 3: IMAP or POP ------------------------------------------------------------------------ */
+/* --- 3: IMAP, POP or Exchange-style --------------------------------------------------------- */
+
+/* Graph is one HTTPS server for everything, sending too: no outgoing
+ * server, and the server files what it sends. The setting moves it for
+ * tests and for an organisation's proxy. */
+static void
+apply_graph (KabarAccountAssistant *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (KABAR_APPLICATION_ID);
+  g_autofree char *server = g_settings_get_string (settings, "microsoft-graph-server");
+  g_autoptr(GSocketConnectable) address = g_network_address_parse (server, 443, NULL);
+  GNetworkAddress *parsed = address != NULL ? G_NETWORK_ADDRESS (address) : NULL;
+
+  kabar_account_set_incoming_kind (self->account, KABAR_INCOMING_GRAPH);
+  kabar_account_set_auth_method (self->account, KABAR_AUTH_OAUTH2);
+  kabar_account_set_server (self->account, KABAR_SERVER_INCOMING,
+                            parsed != NULL ? g_network_address_get_hostname (parsed) : "graph.microsoft.com",
+                            parsed != NULL ? g_network_address_get_port (parsed) : 443, KABAR_SECURITY_IMPLICIT_TLS,
+                            kabar_account_get_address (self->account));
+  kabar_account_set_server (self->account, KABAR_SERVER_OUTGOING, NULL, 0, KABAR_SECURITY_IMPLICIT_TLS, NULL);
+  kabar_account_set_oauth2_tenant (self->account, kabar_discovery_result_get_oauth2_tenant (self->result));
+  kabar_account_set_server_files_sent (self->account, TRUE);
+}
 
 static void
 take_choice (KabarAccountAssistant *self)
 {
   KabarIncomingKind kind = kabar_assistant_choice_get_kind (self->choice);
 
+  if (kind == KABAR_INCOMING_GRAPH)
+    {
+      apply_graph (self);
+      show_sign_in (self, NULL);
+      return;
+    }
   if (!kabar_discovery_result_apply (self->result, self->account, kind))
     {
       show_not_found (self);
@@ -628,8 +656,18 @@ on_manual_clicked (KabarAccountAssistant *self)
       take_identity (self);
     }
   else if (self->page == KABAR_ASSISTANT_PAGE_CHOICE && self->result != NULL)
-    /* What the user chose, as the start of the settings. */
-    kabar_discovery_result_apply (self->result, self->account, kabar_assistant_choice_get_kind (self->choice));
+    {
+      KabarIncomingKind kind = kabar_assistant_choice_get_kind (self->choice);
+
+      /* What the user chose, as the start of the settings; the manual
+       * page sets up mail servers, so Exchange-style starts from IMAP. */
+      kabar_discovery_result_apply (self->result, self->account,
+                                    kind == KABAR_INCOMING_GRAPH ? KABAR_INCOMING_IMAP : kind);
+    }
+  else if (kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_GRAPH && self->result != NULL)
+    /* The same past the choice (signing in, the check): Microsoft's
+     * Graph server is no mail server to edit. */
+    kabar_discovery_result_apply (self->result, self->account, KABAR_INCOMING_IMAP);
   leave_page (self);
   show_manual (self, NULL);
 }

@@ -158,8 +158,8 @@ stop_services (KabarApplication *self)
   g_list_store_remove_all (self->services);
 }
 
-/* One started service for each IMAP and POP3 account (Microsoft Graph
- * accounts get theirs with their engine), in the accounts' order. */
+/* One started service for each account (IMAP, POP3 or Microsoft Graph:
+ * the service runs the account's kind), in the accounts' order. */
 static void
 sync_services (KabarApplication *self)
 {
@@ -174,9 +174,6 @@ sync_services (KabarApplication *self)
       g_autoptr(KabarAccount) account = g_list_model_get_item (accounts, i);
       KabarMailService *service;
 
-      if (kabar_account_get_incoming_kind (account) != KABAR_INCOMING_IMAP
-          && kabar_account_get_incoming_kind (account) != KABAR_INCOMING_POP3)
-        continue;
       service = find_service (self, account);
       g_ptr_array_add (wanted, service != NULL ? g_object_ref (service)
                                                 : start_service (self, account));

@@ -33,6 +33,7 @@ struct _KabarAssistantCheck
   GtkWidget         *failure_advice;
   GtkWidget         *failure_detail;
   GtkWidget         *fix_button;
+  GtkWidget         *settings_button;
   GtkWidget         *retry_button;
   GtkWidget         *rows[KABAR_ACCOUNT_CHECK_N_STEPS];
   GtkStack          *states[KABAR_ACCOUNT_CHECK_N_STEPS];
@@ -64,6 +65,12 @@ static const char *const state_names[] = {
 };
 
 /* --- the steps ----------------------------------------------------------------------------- */
+
+static gboolean
+is_graph (KabarAccount *account)
+{
+  return kabar_account_get_incoming_kind (account) == KABAR_INCOMING_GRAPH;
+}
 
 static gboolean
 is_outgoing (KabarAccountCheckStep step)
@@ -150,6 +157,11 @@ name_steps (KabarAssistantCheck *self)
 
   for (guint step = 0; step < KABAR_ACCOUNT_CHECK_N_STEPS; step++)
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->rows[step]), titles[step]);
+  /* Graph sends through the one server it has: no outgoing steps run,
+   * and none are shown waiting. */
+  gtk_widget_set_visible (self->outgoing_group, !is_graph (account));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->incoming_group),
+                                   is_graph (account) ? _("Server") : _("Incoming Server"));
   /* Without security there is nothing to secure: the check skips it. */
   gtk_widget_set_visible (self->rows[KABAR_ACCOUNT_CHECK_INCOMING_SECURE],
                           kabar_account_get_security (account, KABAR_SERVER_INCOMING) != KABAR_SECURITY_NONE);
@@ -183,6 +195,13 @@ advise_access_disabled (KabarAccountCheck *check,
                         const char        *host)
 {
   gboolean pop = kabar_account_get_incoming_kind (account) == KABAR_INCOMING_POP3;
+
+  if (is_graph (account))
+    /* Microsoft signed the user in, and Graph has no mailbox for them it
+     * will serve: one that was never opened, or an organisation's rule.
+     * Translators: %s is an e-mail address. */
+    return g_strdup_printf (_("Microsoft signed you in, but has no mailbox for %s that mail programs may use. Open Outlook on the web once with this account, then try again. For a work or school account, ask its administrator."),
+                            kabar_account_get_address (account));
 
   if (kabar_account_check_get_failed_role (check) == KABAR_SERVER_OUTGOING)
     /* Translators: %s is a server's name. */
@@ -254,6 +273,8 @@ advise (KabarAssistantCheck *self,
     case KABAR_ACCOUNT_CHECK_ERROR_ACCESS_DISABLED:
       if (role == KABAR_SERVER_OUTGOING)
         *title = _("Sending Is Turned Off");
+      else if (is_graph (self->account))
+        *title = _("Mailbox Not Available");
       else if (kabar_account_get_incoming_kind (self->account) == KABAR_INCOMING_POP3)
         *title = _("POP Is Turned Off");
       else
@@ -301,6 +322,8 @@ show_failure (KabarAssistantCheck *self,
   gtk_label_set_text (GTK_LABEL (self->failure_advice), advice);
   gtk_label_set_text (GTK_LABEL (self->failure_detail), error->message);
   gtk_widget_set_visible (self->fix_button, self->fix != FIX_NONE);
+  /* The settings page is for mail servers; Graph's are Microsoft's. */
+  gtk_widget_set_visible (self->settings_button, !is_graph (self->account));
   if (self->fix != FIX_NONE)
     gtk_button_set_label (GTK_BUTTON (self->fix_button), fix_label (self, self->fix));
   /* Without a fix of its own, trying again is what the advice leads to. */
@@ -515,6 +538,7 @@ kabar_assistant_check_class_init (KabarAssistantCheckClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarAssistantCheck, failure_advice);
   gtk_widget_class_bind_template_child (widget_class, KabarAssistantCheck, failure_detail);
   gtk_widget_class_bind_template_child (widget_class, KabarAssistantCheck, fix_button);
+  gtk_widget_class_bind_template_child (widget_class, KabarAssistantCheck, settings_button);
   gtk_widget_class_bind_template_child (widget_class, KabarAssistantCheck, retry_button);
   gtk_widget_class_bind_template_callback (widget_class, on_fix_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_settings_clicked);

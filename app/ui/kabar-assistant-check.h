@@ -22,7 +22,9 @@ G_BEGIN_DECLS
  * certificate in the account and checks again), Change Password and Sign
  * In Again ("go-to" SIGN_IN), Sign In with Microsoft (the account switched
  * to OAuth2, then "go-to" SIGN_IN); and always Change Settings ("go-to"
- * MANUAL) and Try Again.
+ * MANUAL) and Try Again. An Exchange-style (Microsoft Graph) account has
+ * one server: no outgoing rows, and no Change Settings (the settings page
+ * is for mail servers).
  *
  * Signals:
  *  "passed" ()                           every step passed

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 
 /* The account assistant's choice of how to connect, in plain words: IMAP
  * (recommended) or POP, with what happens to the server's copies of mail
- * POP downloaded. Only the kinds the discovery found are offered. */
+ * POP downloaded, and for Outlook.com Exchange-style (Microsoft Graph:
+ * mail, contacts, calendar and To Do). Only the kinds the discovery found
+ * are offered. */
 #define KABAR_TYPE_ASSISTANT_CHOICE (kabar_assistant_choice_get_type ())
 
 G_DECLARE_FINAL_TYPE (KabarAssistantChoice, kabar_assistant_choice, KABAR, ASSISTANT_CHOICE, AdwBin)

@@ -17,6 +17,7 @@
 #include "kabar-folder-name-dialog.h"
 #include "kabar-folder-row.h"
 #include "kabar-message-drag.h"
+#include "kabar-organizer-item.h"
 #include "kabar-pending-operation.h"
 
 struct _KabarFolderList
@@ -35,6 +36,9 @@ struct _KabarFolderList
   GtkSingleSelection *selection;
 
   KabarFolderItem    *selected;
+  /* Contacts, Calendar or To Do, when one of them is selected rather than
+   * a folder (selected is NULL then). */
+  KabarOrganizerItem *organizer;
   /* Set while the list selects by itself rather than for the user. */
   gboolean            selecting;
 
@@ -51,6 +55,7 @@ enum
 {
   PROP_0,
   PROP_SELECTED,
+  PROP_ORGANIZER,
   N_PROPS
 };
 
@@ -59,6 +64,7 @@ enum
   FOLDER_ACTIVATED,
   MESSAGES_DROPPED,
   ERROR,
+  ORGANIZER_ACTIVATED,
   N_SIGNALS
 };
 
@@ -713,7 +719,9 @@ popup_at (KabarFolderList *self,
   graphene_rect_t bounds;
   GdkRectangle rectangle;
 
-  if (item == NULL || !gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (self), &bounds))
+  /* Contacts, Calendar and To Do have nothing to change from here. */
+  if (item == NULL || KABAR_IS_ORGANIZER_ITEM (item) ||
+      !gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (self), &bounds))
     return;
   point_actions_at (self, item);
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu),
@@ -941,12 +949,34 @@ add_drag_and_drop (KabarFolderList *self,
 
 /* --- rows -------------------------------------------------------------------------- */
 
+/* An Exchange-style account's folders, then its Contacts, Calendar and To
+ * Do. The rows are made once per account and kept on it, so that a row
+ * put in again is the same item and stays selected. */
+static GListModel *
+account_children (KabarAccountItem *account)
+{
+  KabarMailService *service = kabar_account_item_get_service (account);
+  GListModel *children = g_object_get_data (G_OBJECT (account), "kabar-sidebar-children");
+  GListStore *parts;
+
+  if (children != NULL)
+    return g_object_ref (children);
+  if (!kabar_mail_service_has_organizer (service))
+    return g_object_ref (kabar_account_item_get_folders (account));
+  parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_list_store_append (parts, kabar_account_item_get_folders (account));
+  g_list_store_append (parts, g_object_get_data (G_OBJECT (account), "kabar-organizer-items"));
+  children = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
+  g_object_set_data_full (G_OBJECT (account), "kabar-sidebar-children", children, g_object_unref);
+  return g_object_ref (children);
+}
+
 static GListModel *
 create_children (gpointer item,
                  gpointer user_data)
 {
   if (KABAR_IS_ACCOUNT_ITEM (item))
-    return g_object_ref (kabar_account_item_get_folders (item));
+    return account_children (item);
   if (KABAR_IS_FOLDER_ITEM (item))
     {
       GListModel *children = kabar_folder_item_get_children (item);
@@ -981,8 +1011,8 @@ on_bind_row (GtkSignalListItemFactory *factory,
   GObject *item = gtk_list_item_get_item (list_item);
   g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree,
                                                                gtk_list_item_get_position (list_item));
-  gboolean selectable = KABAR_IS_FOLDER_ITEM (item) &&
-                        kabar_folder_item_get_selectable (KABAR_FOLDER_ITEM (item));
+  gboolean selectable = KABAR_IS_ORGANIZER_ITEM (item) ||
+                        (KABAR_IS_FOLDER_ITEM (item) && kabar_folder_item_get_selectable (KABAR_FOLDER_ITEM (item)));
 
   /* An account is a heading: no arrow to fold it away, and its folders
    * one step in. */
@@ -1032,6 +1062,32 @@ set_selected (KabarFolderList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+/* The organizer first, then the folder: a window follows both, and
+ * leaves a view before the next one comes. */
+static void
+set_organizer (KabarFolderList    *self,
+               KabarOrganizerItem *organizer)
+{
+  if (self->organizer == organizer)
+    return;
+  g_set_object (&self->organizer, organizer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORGANIZER]);
+}
+
+static gboolean
+select_position (KabarFolderList *self,
+                 guint            position)
+{
+  gboolean was_selecting = self->selecting;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  self->selecting = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->selecting = was_selecting;
+  return TRUE;
+}
+
 gboolean
 kabar_folder_list_select_folder (KabarFolderList *self,
                                  KabarFolderItem *folder)
@@ -1076,10 +1132,21 @@ on_selection_changed (GtkSingleSelection *selection,
 {
   gpointer item = gtk_single_selection_get_selected_item (selection);
 
+  if (KABAR_IS_ORGANIZER_ITEM (item))
+    {
+      if (item == self->organizer)
+        return;
+      set_selected (self, NULL);
+      set_organizer (self, item);
+      if (!self->selecting)
+        g_signal_emit (self, signals[ORGANIZER_ACTIVATED], 0, item);
+      return;
+    }
   if (KABAR_IS_FOLDER_ITEM (item))
     {
       if (item == self->selected)
         return;
+      set_organizer (self, NULL);
       set_selected (self, item);
       if (!self->selecting)
         g_signal_emit (self, signals[FOLDER_ACTIVATED], 0, item);
@@ -1091,6 +1158,9 @@ on_selection_changed (GtkSingleSelection *selection,
    * Inbox. */
   if (self->selected != NULL && kabar_folder_list_select_folder (self, self->selected))
     return;
+  if (self->organizer != NULL && select_position (self, find_position (self, self->organizer)))
+    return;
+  set_organizer (self, NULL);
   if (!select_default (self))
     set_selected (self, NULL);
 }
@@ -1103,6 +1173,13 @@ on_list_activate (KabarFolderList *self,
 {
   g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
+  if (KABAR_IS_ORGANIZER_ITEM (item))
+    {
+      select_position (self, position);
+      g_signal_emit (self, signals[ORGANIZER_ACTIVATED], 0, item);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.next-pane", NULL);
+      return;
+    }
   if (!KABAR_IS_FOLDER_ITEM (item) || !kabar_folder_list_select_folder (self, KABAR_FOLDER_ITEM (item)))
     return;
   g_signal_emit (self, signals[FOLDER_ACTIVATED], 0, item);
@@ -1118,7 +1195,7 @@ on_account_folders_changed (GListModel      *folders,
                             guint            added,
                             KabarFolderList *self)
 {
-  if (self->selected == NULL)
+  if (self->selected == NULL && self->organizer == NULL)
     select_default (self);
 }
 
@@ -1143,10 +1220,16 @@ on_services_changed (GListModel      *services,
   for (guint i = 0; i < added; i++)
     {
       g_autoptr(KabarMailService) service = g_list_model_get_item (services, position + i);
+      KabarAccountItem *account = kabar_account_item_new (service);
 
-      g_ptr_array_add (accounts, kabar_account_item_new (service));
+      if (kabar_mail_service_has_organizer (service))
+        g_object_set_data_full (G_OBJECT (account), "kabar-organizer-items",
+                                kabar_organizer_item_list_new (service), g_object_unref);
+      g_ptr_array_add (accounts, account);
     }
   g_list_store_splice (self->accounts, position, removed, accounts->pdata, accounts->len);
+  if (self->organizer != NULL && find_position (self, self->organizer) == GTK_INVALID_LIST_POSITION)
+    set_organizer (self, NULL);
   for (guint i = 0; i < accounts->len; i++)
     {
       KabarAccountItem *account = g_ptr_array_index (accounts, i);
@@ -1156,7 +1239,7 @@ on_services_changed (GListModel      *services,
       g_signal_connect (kabar_account_item_get_service (account), "change-refused",
                         G_CALLBACK (on_change_refused), self);
     }
-  if (self->selected == NULL)
+  if (self->selected == NULL && self->organizer == NULL)
     select_default (self);
 }
 
@@ -1201,6 +1284,51 @@ kabar_folder_list_get_selected (KabarFolderList *self)
   return self->selected;
 }
 
+KabarOrganizerItem *
+kabar_folder_list_get_organizer (KabarFolderList *self)
+{
+  g_return_val_if_fail (KABAR_IS_FOLDER_LIST (self), NULL);
+  return self->organizer;
+}
+
+KabarOrganizerItem *
+kabar_folder_list_find_organizer (KabarFolderList     *self,
+                                  KabarMailService    *service,
+                                  KabarOrganizerParts  part)
+{
+  guint n;
+
+  g_return_val_if_fail (KABAR_IS_FOLDER_LIST (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KabarAccountItem) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+      GListModel *items = g_object_get_data (G_OBJECT (account), "kabar-organizer-items");
+
+      if (kabar_account_item_get_service (account) != service || items == NULL)
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (items); j++)
+        {
+          g_autoptr(KabarOrganizerItem) item = g_list_model_get_item (items, j);
+
+          if (kabar_organizer_item_get_part (item) == part)
+            return item;
+        }
+    }
+  return NULL;
+}
+
+gboolean
+kabar_folder_list_select_organizer (KabarFolderList    *self,
+                                    KabarOrganizerItem *organizer)
+{
+  g_return_val_if_fail (KABAR_IS_FOLDER_LIST (self), FALSE);
+  g_return_val_if_fail (KABAR_IS_ORGANIZER_ITEM (organizer), FALSE);
+
+  return select_position (self, find_position (self, organizer));
+}
+
 static void
 kabar_folder_list_dispose (GObject *object)
 {
@@ -1229,6 +1357,7 @@ kabar_folder_list_dispose (GObject *object)
   g_clear_object (&self->tree);
   g_list_store_remove_all (self->accounts);
   g_clear_object (&self->selected);
+  g_clear_object (&self->organizer);
   G_OBJECT_CLASS (kabar_folder_list_parent_class)->dispose (object);
 }
 
@@ -1255,6 +1384,9 @@ kabar_folder_list_get_property (GObject    *object,
     case PROP_SELECTED:
       g_value_set_object (value, self->selected);
       break;
+    case PROP_ORGANIZER:
+      g_value_set_object (value, self->organizer);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1273,6 +1405,9 @@ kabar_folder_list_class_init (KabarFolderListClass *klass)
   properties[PROP_SELECTED] =
     g_param_spec_object ("selected", NULL, NULL, KABAR_TYPE_FOLDER_ITEM,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ORGANIZER] =
+    g_param_spec_object ("organizer", NULL, NULL, KABAR_TYPE_ORGANIZER_ITEM,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[FOLDER_ACTIVATED] =
@@ -1284,6 +1419,9 @@ kabar_folder_list_class_init (KabarFolderListClass *klass)
   signals[ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[ORGANIZER_ACTIVATED] =
+    g_signal_new ("organizer-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, KABAR_TYPE_ORGANIZER_ITEM);
 
   gtk_widget_class_install_action (widget_class, "sidebar.new-folder", NULL, new_folder);
   gtk_widget_class_install_action (widget_class, "sidebar.rename-folder", NULL, rename_folder);

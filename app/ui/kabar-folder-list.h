@@ -9,17 +9,27 @@
 #include <gtk/gtk.h>
 
 #include "kabar-folder-item.h"
+#include "kabar-organizer-item.h"
 
 G_BEGIN_DECLS
 
 /* The sidebar: every account with its state and its folder tree, and the
  * folder the user is looking at. Until the user picks one, the first
- * account's Inbox is selected as soon as it is known.
+ * account's Inbox is selected as soon as it is known. Below the folders
+ * of an account whose service has_organizer(): Contacts, Calendar and To
+ * Do rows (KabarOrganizerItem), selected as folders are; while one is,
+ * no folder is ("selected" is NULL).
  *
  * Signals:
  *  "folder-activated" (KabarFolderItem *folder)   the user chose a folder
  *  "notify::selected"                             the selected folder changed
  *                                                 (by the user or not)
+ *  "organizer-activated" (KabarOrganizerItem *item)
+ *                                                 the user chose Contacts,
+ *                                                 Calendar or To Do
+ *  "notify::organizer"                            the selected one of those
+ *                                                 changed (NULL: a folder or
+ *                                                 nothing is selected)
  *  "messages-dropped" (KabarMessageDrag *drag, KabarFolderItem *target,
  *                      GdkDragAction action)
  *                                                 messages were dropped on a
@@ -50,6 +60,13 @@ void             kabar_folder_list_set_services   (KabarFolderList *self,
 /* The accounts shown (KabarAccountItem), in the order of the services. */
 GListModel      *kabar_folder_list_get_accounts   (KabarFolderList *self);
 KabarFolderItem *kabar_folder_list_get_selected   (KabarFolderList *self);
+KabarOrganizerItem *kabar_folder_list_get_organizer  (KabarFolderList     *self);
+/* The row of service's part (KABAR_ORGANIZER_*), or NULL. */
+KabarOrganizerItem *kabar_folder_list_find_organizer (KabarFolderList     *self,
+                                                      KabarMailService    *service,
+                                                      KabarOrganizerParts  part);
+gboolean         kabar_folder_list_select_organizer (KabarFolderList    *self,
+                                                     KabarOrganizerItem *organizer);
 /* Selects the folder if the tree shows it (its parents are expanded). */
 gboolean         kabar_folder_list_select_folder  (KabarFolderList *self,
                                                    KabarFolderItem *folder);

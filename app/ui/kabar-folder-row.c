@@ -12,6 +12,7 @@
 #include "kabar-account-item.h"
 #include "kabar-folder-item.h"
 #include "kabar-folder-row.h"
+#include "kabar-organizer-item.h"
 
 struct _KabarFolderRow
 {
@@ -113,15 +114,30 @@ show_folder (KabarFolderRow  *self,
     gtk_widget_add_css_class (self->folder_box, "dim-label");
 }
 
+/* Contacts, Calendar, To Do: shown as a folder is, without counts. */
+static void
+show_organizer (KabarFolderRow     *self,
+                KabarOrganizerItem *organizer)
+{
+  gtk_image_set_from_icon_name (self->folder_icon, kabar_organizer_item_get_icon_name (organizer));
+  gtk_label_set_text (self->folder_name, kabar_organizer_item_get_title (organizer));
+  set_label (self->unread_count, NULL);
+  gtk_widget_remove_css_class (self->folder_box, "has-unread");
+  gtk_widget_remove_css_class (self->folder_box, "dim-label");
+}
+
 static void
 update (KabarFolderRow *self)
 {
   gtk_widget_set_visible (self->account_box, KABAR_IS_ACCOUNT_ITEM (self->item));
-  gtk_widget_set_visible (self->folder_box, KABAR_IS_FOLDER_ITEM (self->item));
+  gtk_widget_set_visible (self->folder_box, KABAR_IS_FOLDER_ITEM (self->item) ||
+                                            KABAR_IS_ORGANIZER_ITEM (self->item));
   if (KABAR_IS_ACCOUNT_ITEM (self->item))
     show_account (self, KABAR_ACCOUNT_ITEM (self->item));
   else if (KABAR_IS_FOLDER_ITEM (self->item))
     show_folder (self, KABAR_FOLDER_ITEM (self->item));
+  else if (KABAR_IS_ORGANIZER_ITEM (self->item))
+    show_organizer (self, KABAR_ORGANIZER_ITEM (self->item));
 }
 
 /* The sidebar knows the window the fix needs. */
@@ -156,7 +172,8 @@ kabar_folder_row_set_item (KabarFolderRow *self,
                            GObject        *item)
 {
   g_return_if_fail (KABAR_IS_FOLDER_ROW (self));
-  g_return_if_fail (item == NULL || KABAR_IS_ACCOUNT_ITEM (item) || KABAR_IS_FOLDER_ITEM (item));
+  g_return_if_fail (item == NULL || KABAR_IS_ACCOUNT_ITEM (item) || KABAR_IS_FOLDER_ITEM (item) ||
+                    KABAR_IS_ORGANIZER_ITEM (item));
 
   if (self->item == item)
     return;

@@ -9,12 +9,15 @@
 #include <glib/gi18n.h>
 
 #include "kabar-account-item.h"
+#include "kabar-calendar-view.h"
 #include "kabar-compose-actions.h"
+#include "kabar-contacts-view.h"
 #include "kabar-folder-chooser.h"
 #include "kabar-folder-list.h"
 #include "kabar-message-actions.h"
 #include "kabar-message-list.h"
 #include "kabar-reading-pane.h"
+#include "kabar-todo-view.h"
 #include "kabar-window.h"
 
 /* Pane widths the handles allow. */
@@ -46,6 +49,13 @@ struct _KabarWindow
   AdwWindowTitle       *folder_title;
   KabarMessageList     *message_list;
   KabarReadingPane     *reading_pane;
+  /* Contacts, Calendar or To Do, in place of the list and the message. */
+  GtkWidget            *organizer_pane;
+  AdwWindowTitle       *organizer_title;
+  GtkStack             *organizer_stack;
+  KabarContactsView    *contacts_view;
+  KabarCalendarView    *calendar_view;
+  KabarTodoView        *todo_view;
 
   /* The folder shown last time, until it is shown again or the user
    * chose another. */
@@ -422,8 +432,11 @@ update_actions (KabarWindow *self)
   KabarFolderItem *folder = kabar_message_list_get_folder (self->message_list);
   KabarMailService *service = current_service (self);
   KabarFolderRole role = folder != NULL ? kabar_folder_item_get_role (folder) : KABAR_FOLDER_ROLE_NONE;
-  GListModel *shown = kabar_message_list_get_shown_model (self->message_list);
-  gboolean any = items->len > 0 && service != NULL;
+  /* Contacts, Calendar or To Do in place of the list: the hidden list's
+   * selection is nothing the user can see, so nothing acts on it. */
+  gboolean mail_shown = !gtk_widget_get_visible (self->organizer_pane);
+  GListModel *shown = mail_shown ? kabar_message_list_get_shown_model (self->message_list) : NULL;
+  gboolean any = mail_shown && items->len > 0 && service != NULL;
   gboolean any_read = FALSE;
   gboolean any_unread = FALSE;
 
@@ -446,9 +459,9 @@ update_actions (KabarWindow *self)
   set_enabled (self, "junk", any && role != KABAR_FOLDER_ROLE_JUNK &&
                              find_role_folder (self, service, KABAR_FOLDER_ROLE_JUNK) != NULL);
   set_enabled (self, "delete", any);
-  set_enabled (self, "open-message", items->len == 1);
+  set_enabled (self, "open-message", mail_shown && items->len == 1);
   set_enabled (self, "select-all", shown != NULL && g_list_model_get_n_items (shown) > 0);
-  set_enabled (self, "search", folder != NULL);
+  set_enabled (self, "search", mail_shown && folder != NULL);
   set_enabled (self, "go-back", can_go_back (self));
   update_compose_actions (self, role);
 }
@@ -763,6 +776,8 @@ pane_widget (KabarWindow *self,
     case PANE_FOLDERS:
       return GTK_WIDGET (self->folder_list);
     case PANE_MESSAGES:
+      if (gtk_widget_get_visible (self->organizer_pane))
+        return GTK_WIDGET (self->organizer_stack);
       return GTK_WIDGET (self->message_list);
     default:
       return GTK_WIDGET (self->reading_pane);
@@ -779,7 +794,7 @@ focused_pane (KabarWindow *self)
     return N_PANES;
   if (gtk_widget_is_ancestor (focus, self->sidebar_pane))
     return PANE_FOLDERS;
-  if (gtk_widget_is_ancestor (focus, self->content_pane))
+  if (gtk_widget_is_ancestor (focus, self->content_pane) || gtk_widget_is_ancestor (focus, self->organizer_pane))
     return PANE_MESSAGES;
   if (gtk_widget_is_ancestor (focus, GTK_WIDGET (self->reading_pane)))
     return PANE_MESSAGE;
@@ -1279,6 +1294,78 @@ on_folder_activated (KabarWindow     *self,
   adw_leaflet_set_visible_child (self->leaflet, self->content_pane);
 }
 
+/* --- contacts, calendar, To Do ------------------------------------------------------------------ */
+
+static void
+show_organizer_view (KabarWindow        *self,
+                     KabarOrganizerItem *organizer)
+{
+  KabarMailService *service = kabar_organizer_item_get_service (organizer);
+
+  /* Each view reads what it shows again: the check may have brought more
+   * while another was on screen. */
+  kabar_contacts_view_set_service (self->contacts_view, NULL);
+  kabar_calendar_view_set_service (self->calendar_view, NULL);
+  kabar_todo_view_set_service (self->todo_view, NULL);
+  switch (kabar_organizer_item_get_part (organizer))
+    {
+    case KABAR_ORGANIZER_CALENDAR:
+      kabar_calendar_view_set_service (self->calendar_view, service);
+      gtk_stack_set_visible_child_name (self->organizer_stack, "calendar");
+      break;
+    case KABAR_ORGANIZER_TASKS:
+      kabar_todo_view_set_service (self->todo_view, service);
+      gtk_stack_set_visible_child_name (self->organizer_stack, "tasks");
+      break;
+    case KABAR_ORGANIZER_CONTACTS:
+    default:
+      kabar_contacts_view_set_service (self->contacts_view, service);
+      gtk_stack_set_visible_child_name (self->organizer_stack, "contacts");
+      break;
+    }
+  adw_window_title_set_title (self->organizer_title, kabar_organizer_item_get_title (organizer));
+  adw_window_title_set_subtitle (self->organizer_title,
+                                 kabar_account_get_address (kabar_mail_service_get_account (service)));
+}
+
+/* An organizer view takes the place of the message list and the reading
+ * pane; a folder gives it back. */
+static void
+on_organizer_selected (KabarWindow *self)
+{
+  KabarOrganizerItem *organizer = kabar_folder_list_get_organizer (self->folder_list);
+  gboolean shown = organizer != NULL;
+  gboolean was_shown = gtk_widget_get_visible (self->organizer_pane);
+
+  if (shown)
+    show_organizer_view (self, organizer);
+  else
+    {
+      kabar_contacts_view_set_service (self->contacts_view, NULL);
+      kabar_calendar_view_set_service (self->calendar_view, NULL);
+      kabar_todo_view_set_service (self->todo_view, NULL);
+    }
+  if (shown == was_shown)
+    return;
+  gtk_widget_set_visible (self->organizer_pane, shown);
+  gtk_widget_set_visible (self->content_pane, !shown);
+  gtk_widget_set_visible (self->list_handle, !shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->reading_pane), !shown);
+  /* Narrow, the pane on screen stays the same kind: the sidebar, or the
+   * view that took the place of the list. */
+  if (adw_leaflet_get_visible_child (self->leaflet) != self->sidebar_pane)
+    adw_leaflet_set_visible_child (self->leaflet, shown ? self->organizer_pane : self->content_pane);
+  update_actions (self);
+}
+
+static void
+on_organizer_activated (KabarWindow        *self,
+                        KabarOrganizerItem *organizer)
+{
+  /* Narrow, the user chose where to go: go there. */
+  adw_leaflet_set_visible_child (self->leaflet, self->organizer_pane);
+}
+
 static void
 on_messages_dropped (KabarFolderList  *folder_list,
                      KabarMessageDrag *drag,
@@ -1440,6 +1527,15 @@ kabar_window_dispose (GObject *object)
 {
   KabarWindow *self = KABAR_WINDOW (object);
 
+  /* The leaflet of libadwaita 1.2 trips over a hidden page as it goes:
+   * the mail panes are shown again first. */
+  if (self->organizer_pane != NULL && gtk_widget_get_visible (self->organizer_pane))
+    {
+      gtk_widget_set_visible (self->content_pane, TRUE);
+      gtk_widget_set_visible (self->list_handle, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->reading_pane), TRUE);
+      gtk_widget_set_visible (self->organizer_pane, FALSE);
+    }
   cancel_mark_read (self);
   clear_pending_message (self);
   clear_title_binding (self);
@@ -1513,6 +1609,9 @@ kabar_window_class_init (KabarWindowClass *klass)
   g_type_ensure (KABAR_TYPE_FOLDER_LIST);
   g_type_ensure (KABAR_TYPE_MESSAGE_LIST);
   g_type_ensure (KABAR_TYPE_READING_PANE);
+  g_type_ensure (KABAR_TYPE_CONTACTS_VIEW);
+  g_type_ensure (KABAR_TYPE_CALENDAR_VIEW);
+  g_type_ensure (KABAR_TYPE_TODO_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kabar/Kabar/kabar-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KabarWindow, main_stack);
@@ -1527,6 +1626,14 @@ kabar_window_class_init (KabarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KabarWindow, folder_title);
   gtk_widget_class_bind_template_child (widget_class, KabarWindow, message_list);
   gtk_widget_class_bind_template_child (widget_class, KabarWindow, reading_pane);
+  gtk_widget_class_bind_template_child (widget_class, KabarWindow, organizer_pane);
+  gtk_widget_class_bind_template_child (widget_class, KabarWindow, organizer_title);
+  gtk_widget_class_bind_template_child (widget_class, KabarWindow, organizer_stack);
+  gtk_widget_class_bind_template_child (widget_class, KabarWindow, contacts_view);
+  gtk_widget_class_bind_template_child (widget_class, KabarWindow, calendar_view);
+  gtk_widget_class_bind_template_child (widget_class, KabarWindow, todo_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_organizer_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_organizer_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_folder_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_folder_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
