@@ -245,48 +245,6 @@ kabar_ui_graph_wait_count (KabarUiGraph *self,
   g_assert_cmpuint (found->len, ==, expected);
 }
 
-/* --- screenshots ---------------------------------------------------------------------------- */
-
-void
-kabar_ui_graph_screenshot_with_popover (GtkWidget  *window,
-                                        GtkWidget  *popover,
-                                        const char *name)
-{
-  g_autoptr(GdkPaintable) window_paint = gtk_widget_paintable_new (window);
-  g_autoptr(GdkPaintable) popover_paint = gtk_widget_paintable_new (popover);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("KABAR_BUILD_ROOT"), "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, kabar_ui_test_language ());
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
-  double window_x, window_y, popover_x, popover_y;
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  graphene_point_t origin;
-
-  kabar_ui_test_wait_for_frame (window);
-  kabar_ui_test_wait_for_frame (popover);
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
-  gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
-  origin = GRAPHENE_POINT_INIT (gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x,
-                                gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y);
-  height = MAX (height, (int) origin.y + gtk_widget_get_height (popover));
-  gdk_paintable_snapshot (window_paint, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (window),
-                          gtk_widget_get_height (window));
-  gtk_snapshot_translate (snapshot, &origin);
-  gdk_paintable_snapshot (popover_paint, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (popover),
-                          gtk_widget_get_height (popover));
-  node = gtk_snapshot_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpuint (kabar_ui_test_count_colours (texture), >, 1);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 /* --- a signed-in account ---------------------------------------------------------------------- */
 
 typedef struct

@@ -70,12 +70,6 @@ void              kabar_ui_graph_wait_count     (KabarUiGraph *self,
                                                  guint         expected,
                                                  guint         timeout_ms);
 
-/* Saves window's screenshot with popover (a surface of its own, which a
- * picture of the window leaves out) drawn where the user sees it. */
-void              kabar_ui_graph_screenshot_with_popover (GtkWidget  *window,
-                                                          GtkWidget  *popover,
-                                                          const char *name);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KabarUiGraph, kabar_ui_graph_free)
 
 /* An Exchange-style account of address as the assistant saves it (Graph

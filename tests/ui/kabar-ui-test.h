@@ -87,6 +87,11 @@ guint       kabar_ui_test_count_colours      (GdkTexture             *texture);
 void        kabar_ui_test_save_screenshot    (GtkWidget              *widget,
                                               const char             *name,
                                               guint                   min_colours);
+/* The same for window with popover (a surface of its own, which a
+ * picture of the window leaves out) drawn where the user sees it. */
+void        kabar_ui_test_save_screenshot_with_popover (GtkWidget    *window,
+                                                        GtkWidget    *popover,
+                                                        const char   *name);
 
 /* A template's child under root, by its id in the .ui file; fails the
  * test when there is none. */

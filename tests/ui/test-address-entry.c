@@ -566,47 +566,6 @@ screenshot (const char *name)
   shot = kabar_ui_test_screenshot (window, name);
 }
 
-/* The window with the completion list over it where the user sees it:
- * the list is a surface of its own, which a picture of the window leaves
- * out. Saved as the other screenshots are, BUILD_ROOT/screenshots. */
-static void
-screenshot_with_list (const char *name,
-                      GtkWidget  *popover)
-{
-  g_autoptr(GdkPaintable) window_paint = gtk_widget_paintable_new (window);
-  g_autoptr(GdkPaintable) list_paint = gtk_widget_paintable_new (popover);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("KABAR_BUILD_ROOT"), "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, kabar_ui_test_language ());
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
-  double window_x, window_y, list_x, list_y;
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  graphene_point_t origin;
-
-  kabar_ui_test_wait_for_frame (window);
-  kabar_ui_test_wait_for_frame (popover);
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
-  gtk_native_get_surface_transform (GTK_NATIVE (popover), &list_x, &list_y);
-  origin = GRAPHENE_POINT_INIT (gdk_popup_get_position_x (GDK_POPUP (surface)) + list_x - window_x,
-                                gdk_popup_get_position_y (GDK_POPUP (surface)) + list_y - window_y);
-  height = MAX (height, (int) origin.y + gtk_widget_get_height (popover));
-  gdk_paintable_snapshot (window_paint, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (window),
-                          gtk_widget_get_height (window));
-  gtk_snapshot_translate (snapshot, &origin);
-  gdk_paintable_snapshot (list_paint, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (popover),
-                          gtk_widget_get_height (popover));
-  node = gtk_snapshot_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 /* --- the tests -------------------------------------------------------------------------- */
 
 /* "dew" offers Dewi (once, though both accounts know her) and Dewa, best
@@ -625,7 +584,7 @@ test_completion_by_enter (void)
   g_assert_true (gtk_widget_get_mapped (popover));
   kabar_ui_test_wait_for_frame (popover);
   g_assert_nonnull (kabar_ui_test_find_label (popover, row_text));
-  screenshot_with_list ("address-entry-completion", popover);
+  kabar_ui_test_save_screenshot_with_popover (window, popover, "address-entry-completion");
   /* The typing stays in the field while the list is open. */
   g_assert_true (focus_widget () == text_of (to_entry));
 
@@ -856,7 +815,7 @@ test_click (void)
   kabar_ui_test_wait_for_frame (popover);
   row = kabar_ui_test_find_widget (popover, GTK_TYPE_LIST_BOX_ROW);
   g_assert_nonnull (row);
-  screenshot_with_list ("address-entry-completion-name", popover);
+  kabar_ui_test_save_screenshot_with_popover (window, popover, "address-entry-completion-name");
   click (row);
   wait_for_names (cc_entry, "सुनीता शर्मा");
   g_assert_cmpstr (typed (cc_entry), ==, "");

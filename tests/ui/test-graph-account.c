@@ -580,7 +580,7 @@ test_compose_and_send (void)
   g_assert_true (gtk_widget_get_mapped (popover));
   kabar_ui_test_wait_for_frame (popover);
   g_assert_nonnull (kabar_ui_test_find_label (popover, "Wulan Sari — " WULAN));
-  kabar_ui_graph_screenshot_with_popover (composer, popover, "graph-account-completion");
+  kabar_ui_test_save_screenshot_with_popover (composer, popover, "graph-account-completion");
   /* Taken from the list, as a click on its row does. */
   g_signal_emit_by_name (kabar_ui_test_find_widget (popover, GTK_TYPE_LIST_BOX), "row-activated",
                          gtk_list_box_get_row_at_index (GTK_LIST_BOX (kabar_ui_test_find_widget (popover,

@@ -60,7 +60,7 @@ kabar_graph_service_fixture_tear_down (KabarGraphServiceFixture *fixture,
   if (fixture->service != NULL)
     kabar_service_test_stop_service (&fixture->service);
   g_clear_object (&fixture->account);
-  kabar_service_test_remove_directory (fixture->directory);
+  kabar_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_ptr_array_unref (fixture->refusals);
   g_ptr_array_unref (fixture->sent);

@@ -131,7 +131,7 @@ kabar_graph_test_fixture_tear_down (KabarGraphTestFixture *fixture,
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->account);
-  kabar_service_test_remove_directory (fixture->directory);
+  kabar_test_remove_directory (fixture->directory);
   g_clear_pointer (&fixture->directory, g_free);
   g_clear_pointer (&fixture->server, kabar_graph_server_free);
   g_clear_pointer (&fixture->refusals, g_ptr_array_unref);

@@ -898,7 +898,7 @@ test_service (Fixture       *fixture,
                     1);
 
   kabar_service_test_stop_service (&service);
-  kabar_service_test_remove_directory (directory);
+  kabar_test_remove_directory (directory);
 }
 
 /* An IMAP account has none of this. */

@@ -82,7 +82,7 @@ fixture_tear_down (Fixture       *fixture,
     kabar_service_test_stop_service (&fixture->service);
   g_clear_object (&fixture->account);
   g_ptr_array_unref (fixture->sent);
-  kabar_service_test_remove_directory (fixture->directory);
+  kabar_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }

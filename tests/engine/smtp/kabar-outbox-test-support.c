@@ -39,21 +39,6 @@ kabar_outbox_test_get_bed (void)
   return shared_bed;
 }
 
-void
-kabar_outbox_test_remove_directory (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (directory);
-}
-
 char *
 kabar_outbox_test_new_user (const char *prefix)
 {

@@ -30,9 +30,6 @@ char         *kabar_outbox_test_new_user         (const char       *prefix);
  * its password in the keyring for both. */
 KabarAccount *kabar_outbox_test_new_account      (const char       *user,
                                                   KabarTestBedPort  port);
-/* Removes a test's store folder (files only, no subfolders) and the
- * folder itself. */
-void          kabar_outbox_test_remove_directory (const char      *directory);
 /* Puts another sending password in the keyring for the account. */
 void          kabar_outbox_test_set_smtp_password (KabarAccount    *account,
                                                    const char      *password);

@@ -19,6 +19,7 @@
 #include "kabar-outbox-test-support.h"
 #include "kabar-store-outbox.h"
 #include "kabar-test-wait.h"
+#include "kabar-test-files.h"
 
 #define WAIT_SECONDS 60
 
@@ -102,7 +103,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->account);
   g_ptr_array_unref (fixture->sent);
   g_clear_error (&fixture->last_failure);
-  kabar_outbox_test_remove_directory (fixture->directory);
+  kabar_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }

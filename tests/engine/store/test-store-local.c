@@ -15,6 +15,7 @@
 
 #include "kabar-store.h"
 #include "kabar-store-local.h"
+#include "kabar-test-files.h"
 
 typedef struct
 {
@@ -93,18 +94,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&fixture->store);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (fixture->dir);
+  kabar_test_remove_directory (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
   g_clear_pointer (&fixture->path, g_free);
 }

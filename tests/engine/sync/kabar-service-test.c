@@ -92,21 +92,6 @@ kabar_service_test_stop_service (KabarMailService **service)
 }
 
 void
-kabar_service_test_remove_directory (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (directory);
-}
-
-void
 kabar_service_test_fill (KabarTestBed *bed,
                          const char   *user,
                          const char   *folder,

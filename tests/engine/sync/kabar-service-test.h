@@ -8,6 +8,7 @@
 
 #include "kabar-mail-service.h"
 #include "kabar-test-bed.h"
+#include "kabar-test-files.h"
 
 G_BEGIN_DECLS
 
@@ -40,8 +41,6 @@ KabarMailService *kabar_service_test_new_service   (KabarAccount        *account
 /* Stops and drops the service; completions of the stopped jobs that still
  * wait in the context run first. */
 void              kabar_service_test_stop_service  (KabarMailService   **service);
-/* Removes directory and the files in it (a store and its companions). */
-void              kabar_service_test_remove_directory (const char       *directory);
 
 /* Gives user's folder n messages on the server. */
 void              kabar_service_test_fill          (KabarTestBed        *bed,

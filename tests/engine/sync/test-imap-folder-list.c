@@ -18,6 +18,7 @@
 #include "kabar-imap-test-session.h"
 #include "kabar-store.h"
 #include "kabar-test-wait.h"
+#include "kabar-test-files.h"
 
 static KabarTestBed *shared_bed;
 
@@ -84,21 +85,11 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (fixture->session != NULL)
     kabar_imap_test_logout (fixture->session);
   g_clear_object (&fixture->session);
   g_clear_object (&fixture->store);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (fixture->dir);
+  kabar_test_remove_directory (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->user);
 }

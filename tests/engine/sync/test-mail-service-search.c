@@ -65,7 +65,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   kabar_service_test_stop_service (&fixture->service);
   g_clear_object (&fixture->account);
-  kabar_service_test_remove_directory (fixture->directory);
+  kabar_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }

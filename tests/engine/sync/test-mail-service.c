@@ -134,7 +134,7 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_false (fixture->wrong_thread);
   g_clear_object (&fixture->account);
   g_hash_table_unref (fixture->folder_changes);
-  kabar_service_test_remove_directory (fixture->directory);
+  kabar_test_remove_directory (fixture->directory);
   g_free (fixture->directory);
   g_free (fixture->user);
 }
