@@ -19,6 +19,7 @@
 #include "kabar-graph-replay.h"
 #include "kabar-mail-service-private.h"
 #include "kabar-store-graph.h"
+#include "kabar-sync-cancel.h"
 
 /* Messages a check indexes for search after each folder. */
 #define INDEX_BATCH 500
@@ -333,15 +334,18 @@ run_with_client (KabarAccount               *account,
                  GError                    **error)
 {
   GMainContext *context = g_main_context_new ();
+  KabarSyncCancel cancel;
   KabarGraphClient *client;
   gboolean done;
 
   g_main_context_push_thread_default (context);
+  kabar_sync_cancel_init (&cancel, cancellable);
   client = kabar_graph_client_new (account);
-  done = func (client, data, cancellable, error);
+  done = func (client, data, kabar_sync_cancel_get (&cancel), error);
   if (!done && problem != NULL && kabar_graph_client_get_certificate_problem (client) != NULL)
     *problem = kabar_certificate_problem_ref (kabar_graph_client_get_certificate_problem (client));
   g_object_unref (client);
+  kabar_sync_cancel_clear (&cancel);
   /* Until the client's last sources (a closed connection) ran. */
   while (g_main_context_iteration (context, FALSE))
     ;

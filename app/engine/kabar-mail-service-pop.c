@@ -16,6 +16,7 @@
 #include "kabar-pop3-download.h"
 #include "kabar-pop3-error.h"
 #include "kabar-store-local.h"
+#include "kabar-sync-cancel.h"
 
 /* Plain fields: the service frees it with g_free(). */
 struct _KabarMailServicePop
@@ -193,6 +194,7 @@ check_in_thread (GTask        *task,
     .texts_read = on_texts_read,
     .texts_read_data = check->head.shared,
   };
+  KabarSyncCancel cancel;
   GError *error = NULL;
   gboolean done;
 
@@ -200,8 +202,10 @@ check_in_thread (GTask        *task,
 
   /* The download waits on its own context (kabar-sync-wait.h). */
   g_main_context_push_thread_default (context);
+  kabar_sync_cancel_init (&cancel, cancellable);
   done = kabar_pop3_download_run (check->head.shared->account, check->head.shared->store, &options,
-                                  &check->result, cancellable, &check->head.problem, &error);
+                                  &check->result, kabar_sync_cancel_get (&cancel), &check->head.problem, &error);
+  kabar_sync_cancel_clear (&cancel);
   g_main_context_pop_thread_default (context);
   g_main_context_unref (context);
   if (done)

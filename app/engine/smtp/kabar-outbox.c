@@ -19,6 +19,7 @@
 #include "kabar-secrets.h"
 #include "kabar-smtp-client.h"
 #include "kabar-store-outbox.h"
+#include "kabar-sync-cancel.h"
 #include "kabar-sync-thread.h"
 #include "kabar-sync-wait.h"
 
@@ -1003,7 +1004,7 @@ kabar_outbox_stop (KabarOutbox *self)
     return;
   g_mutex_lock (&self->mutex);
   self->stopping = TRUE;
-  g_cancellable_cancel (self->cancellable);
+  kabar_sync_cancel_on_context (self->cancellable, self->context);
   g_mutex_unlock (&self->mutex);
   poke (self);
   g_thread_join (g_steal_pointer (&self->thread));
