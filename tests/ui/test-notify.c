@@ -19,6 +19,7 @@
 #include "kabar-bed-account.h"
 #include "kabar-folder-list.h"
 #include "kabar-ui-bed.h"
+#include "kabar-ui-notifications.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
 
@@ -31,122 +32,9 @@ static KabarApplication *app;
 static GtkWidget *window;
 static char *account_id;
 
-/* --- the stand-in notification server ------------------------------------------------- */
-
-typedef struct
-{
-  char     *app_id;
-  char     *id;
-  /* a{sv}, as GApplication serialised the GNotification; NULL for a removal. */
-  GVariant *notification;
-} Call;
-
-static void
-call_free (gpointer data)
-{
-  Call *call = data;
-
-  g_free (call->app_id);
-  g_free (call->id);
-  g_clear_pointer (&call->notification, g_variant_unref);
-  g_free (call);
-}
-
+/* What the stand-in notification server recorded (kabar-ui-notifications.h). */
 static GPtrArray *added;
 static GPtrArray *removed;
-
-static const char server_xml[] =
-  "<node>"
-  "  <interface name='org.gtk.Notifications'>"
-  "    <method name='AddNotification'>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/>"
-  "    </method>"
-  "    <method name='RemoveNotification'>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
-static void
-on_server_call (GDBusConnection       *connection,
-                const char            *sender,
-                const char            *path,
-                const char            *interface,
-                const char            *method,
-                GVariant              *parameters,
-                GDBusMethodInvocation *invocation,
-                gpointer               user_data)
-{
-  Call *call = g_new0 (Call, 1);
-
-  if (g_strcmp0 (method, "AddNotification") == 0)
-    {
-      g_variant_get (parameters, "(ss@a{sv})", &call->app_id, &call->id, &call->notification);
-      g_ptr_array_add (added, call);
-    }
-  else
-    {
-      g_variant_get (parameters, "(ss)", &call->app_id, &call->id);
-      g_ptr_array_add (removed, call);
-    }
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static gboolean
-name_settled (gpointer data)
-{
-  return *(int *) data != 0;
-}
-
-static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         data)
-{
-  *(int *) data = 1;
-}
-
-static void
-on_name_lost (GDBusConnection *connection,
-              const char      *name,
-              gpointer         data)
-{
-  *(int *) data = -1;
-}
-
-static void
-start_notification_server (void)
-{
-  static const GDBusInterfaceVTable vtable = { on_server_call, NULL, NULL, { 0 } };
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (server_xml, NULL);
-  g_autoptr(GError) error = NULL;
-  int state = 0;
-
-  g_assert_nonnull (bus);
-  added = g_ptr_array_new_with_free_func (call_free);
-  removed = g_ptr_array_new_with_free_func (call_free);
-  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", node->interfaces[0], &vtable,
-                                     NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                on_name_acquired, on_name_lost, &state, NULL);
-  g_assert_true (kabar_ui_test_wait_for (name_settled, &state, 10000));
-  g_assert_cmpint (state, ==, 1);
-}
-
-static const char *
-lookup_string (GVariant   *notification,
-               const char *key)
-{
-  const char *value = NULL;
-
-  g_variant_lookup (notification, key, "&s", &value);
-  return value;
-}
 
 /* --- the mailbox and the application ------------------------------------------------------ */
 
@@ -263,7 +151,7 @@ test_one_message_shows_sender_and_subject (void)
   KabarFolderItem *inbox = folder_item ("INBOX");
   guint before = added->len;
   gint64 folder_id = 0;
-  Call *call;
+  KabarUiNotification *call;
 
   show_other_folder ();
   deliver ("Ayu Pratiwi <ayu@example.org>", "Rapat tim Jumat pagi");
@@ -273,9 +161,9 @@ test_one_message_shows_sender_and_subject (void)
   call = g_ptr_array_index (added, before);
   g_assert_cmpstr (call->app_id, ==, KABAR_APPLICATION_ID);
   g_assert_cmpstr (call->id, ==, id);
-  g_assert_cmpstr (lookup_string (call->notification, "title"), ==, "Ayu Pratiwi");
-  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, "Rapat tim Jumat pagi");
-  g_assert_cmpstr (lookup_string (call->notification, "default-action"), ==, "app.show-message");
+  g_assert_cmpstr (kabar_ui_notification_lookup (call, "title"), ==, "Ayu Pratiwi");
+  g_assert_cmpstr (kabar_ui_notification_lookup (call, "body"), ==, "Rapat tim Jumat pagi");
+  g_assert_cmpstr (kabar_ui_notification_lookup (call, "default-action"), ==, "app.show-message");
   summary = target_message (call->notification, &folder_id);
   g_assert_cmpint (folder_id, ==, kabar_folder_item_get_id (inbox));
   g_assert_cmpstr (summary->subject, ==, "Rapat tim Jumat pagi");
@@ -291,7 +179,7 @@ test_several_messages_are_one_notification (void)
   g_autoptr(KabarMessageSummary) summary = NULL;
   guint before = added->len;
   gint64 folder_id = 0;
-  Call *call;
+  KabarUiNotification *call;
 
   show_other_folder ();
   /* Offline while three arrive: the next sync brings them in one batch. */
@@ -306,8 +194,8 @@ test_several_messages_are_one_notification (void)
   call = g_ptr_array_index (added, before);
   g_assert_cmpuint (added->len, ==, before + 1);
   g_assert_cmpstr (call->id, ==, id);
-  g_assert_cmpstr (lookup_string (call->notification, "title"), ==, title);
-  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, body);
+  g_assert_cmpstr (kabar_ui_notification_lookup (call, "title"), ==, title);
+  g_assert_cmpstr (kabar_ui_notification_lookup (call, "body"), ==, body);
   summary = target_message (call->notification, &folder_id);
   /* Delivered last, the newest. */
   g_assert_cmpstr (summary->subject, ==, "Updated slides");
@@ -318,7 +206,7 @@ test_nothing_when_notifications_are_off (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (KABAR_APPLICATION_ID);
   guint before = added->len;
-  Call *call;
+  KabarUiNotification *call;
 
   show_other_folder ();
   g_settings_set_boolean (settings, "notifications", FALSE);
@@ -329,7 +217,7 @@ test_nothing_when_notifications_are_off (void)
   wait_for_inbox (9);
   wait_for_calls (added, before + 1);
   call = g_ptr_array_index (added, before);
-  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, "Announced again");
+  g_assert_cmpstr (kabar_ui_notification_lookup (call, "body"), ==, "Announced again");
 }
 
 static void
@@ -338,7 +226,7 @@ test_nothing_while_the_inbox_is_shown (void)
   KabarFolderItem *inbox = folder_item ("INBOX");
   guint total = kabar_folder_item_get_total_count (inbox);
   guint before = added->len;
-  Call *call;
+  KabarUiNotification *call;
 
   /* The user reads the inbox in the window in front: the list shows it. */
   g_assert_true (kabar_folder_list_select_folder (folder_list (), inbox));
@@ -352,7 +240,7 @@ test_nothing_while_the_inbox_is_shown (void)
   wait_for_inbox (total + 2);
   wait_for_calls (added, before + 1);
   call = g_ptr_array_index (added, before);
-  g_assert_cmpstr (lookup_string (call->notification, "body"), ==, "Announced in Projects");
+  g_assert_cmpstr (kabar_ui_notification_lookup (call, "body"), ==, "Announced in Projects");
 }
 
 static void
@@ -382,7 +270,7 @@ test_read_mail_withdraws_its_notification (void)
   guint removed_before = removed->len;
   gboolean done = FALSE;
   gint64 folder_id = 0;
-  Call *call;
+  KabarUiNotification *call;
 
   show_other_folder ();
   deliver ("Sunita Sharma <sunita@example.in>", "Read me");
@@ -448,7 +336,9 @@ main (int   argc,
 
   /* Before the application sends anything: GApplication picks the backend
    * whose server is there. */
-  start_notification_server ();
+  kabar_ui_notifications_start ();
+  added = kabar_ui_notifications_get_added ();
+  removed = kabar_ui_notifications_get_removed ();
   app = kabar_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -463,8 +353,7 @@ main (int   argc,
     gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
   g_clear_object (&bed);
-  g_clear_pointer (&added, g_ptr_array_unref);
-  g_clear_pointer (&removed, g_ptr_array_unref);
+  kabar_ui_notifications_stop ();
   g_free (account_id);
   return status;
 }

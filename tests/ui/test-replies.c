@@ -33,6 +33,7 @@
 #include "kabar-preferences-window.h"
 #include "kabar-reading-pane.h"
 #include "kabar-ui-bed.h"
+#include "kabar-ui-notifications.h"
 #include "kabar-ui-test.h"
 #include "kabar-window.h"
 
@@ -57,98 +58,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
 static KabarTestBed *bed;
 static KabarApplication *app;
 static GtkWidget *window;
-
-/* --- the stand-in notification server ------------------------------------------------- */
-
-static GPtrArray *notifications;
-
-static const char server_xml[] =
-  "<node>"
-  "  <interface name='org.gtk.Notifications'>"
-  "    <method name='AddNotification'>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/>"
-  "    </method>"
-  "    <method name='RemoveNotification'>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
-/* Each added notification, as GApplication serialised it (a{sv}). */
-static void
-on_server_call (GDBusConnection       *connection,
-                const char            *sender,
-                const char            *path,
-                const char            *interface,
-                const char            *method,
-                GVariant              *parameters,
-                GDBusMethodInvocation *invocation,
-                gpointer               user_data)
-{
-  if (g_strcmp0 (method, "AddNotification") == 0)
-    {
-      GVariant *notification = NULL;
-
-      g_variant_get (parameters, "(&s&s@a{sv})", NULL, NULL, &notification);
-      g_ptr_array_add (notifications, notification);
-    }
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static gboolean
-name_settled (gpointer data)
-{
-  return *(int *) data != 0;
-}
-
-static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         data)
-{
-  *(int *) data = 1;
-}
-
-static void
-on_name_lost (GDBusConnection *connection,
-              const char      *name,
-              gpointer         data)
-{
-  *(int *) data = -1;
-}
-
-static void
-start_notification_server (void)
-{
-  static const GDBusInterfaceVTable vtable = { on_server_call, NULL, NULL, { 0 } };
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (server_xml, NULL);
-  g_autoptr(GError) error = NULL;
-  int state = 0;
-
-  g_assert_nonnull (bus);
-  notifications = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", node->interfaces[0], &vtable,
-                                     NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                on_name_acquired, on_name_lost, &state, NULL);
-  g_assert_true (kabar_ui_test_wait_for (name_settled, &state, 10000));
-  g_assert_cmpint (state, ==, 1);
-}
-
-static const char *
-lookup_string (GVariant   *notification,
-               const char *key)
-{
-  const char *value = NULL;
-
-  g_variant_lookup (notification, key, "&s", &value);
-  return value;
-}
 
 /* --- the mailbox ------------------------------------------------------------------------ */
 
@@ -877,14 +786,14 @@ test_draft_opens_in_the_composer (void)
 static gboolean
 has_notification (gpointer data)
 {
-  return notifications->len > GPOINTER_TO_UINT (data);
+  return kabar_ui_notifications_get_added ()->len > GPOINTER_TO_UINT (data);
 }
 
 static void
 test_refused_recipient_is_kept_in_drafts (void)
 {
-  guint before = notifications->len;
-  GVariant *notification;
+  guint before = kabar_ui_notifications_get_added ()->len;
+  KabarUiNotification *notification;
   const char *body;
   g_autoptr(GVariant) target = NULL;
   const char *action = NULL;
@@ -899,9 +808,9 @@ test_refused_recipient_is_kept_in_drafts (void)
   send_composer (&composer);
 
   g_assert_true (kabar_ui_test_wait_for (has_notification, GUINT_TO_POINTER (before), WAIT_MS));
-  notification = g_ptr_array_index (notifications, before);
-  g_assert_cmpstr (lookup_string (notification, "title"), ==, _("Message not sent"));
-  body = lookup_string (notification, "body");
+  notification = g_ptr_array_index (kabar_ui_notifications_get_added (), before);
+  g_assert_cmpstr (kabar_ui_notification_lookup (notification, "title"), ==, _("Message not sent"));
+  body = kabar_ui_notification_lookup (notification, "body");
   g_assert_nonnull (body);
   g_assert_nonnull (strstr (body, "Untuk orang yang tidak ada"));
   /* Postfix's own words. */
@@ -911,9 +820,9 @@ test_refused_recipient_is_kept_in_drafts (void)
   g_assert_cmpuint (kabar_ui_bed_server_count (bed, DEWI, "Sent", "SUBJECT \"Untuk orang yang tidak ada\""), ==, 0);
 
   /* Clicked: the draft, in the composer. */
-  g_assert_true (g_variant_lookup (notification, "default-action", "&s", &action));
+  g_assert_true (g_variant_lookup (notification->notification, "default-action", "&s", &action));
   g_assert_cmpstr (action, ==, "app.open-draft");
-  target = g_variant_lookup_value (notification, "default-action-target", G_VARIANT_TYPE ("(sx)"));
+  target = g_variant_lookup_value (notification->notification, "default-action-target", G_VARIANT_TYPE ("(sx)"));
   g_assert_nonnull (target);
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-draft", target);
   composer = wait_for_composer ();
@@ -1089,7 +998,7 @@ main (int   argc,
   /* No moment to take mail back: the tests wait for what arrives. */
   settings = g_settings_new (KABAR_APPLICATION_ID);
   g_settings_set_uint (settings, "send-delay", 0);
-  start_notification_server ();
+  kabar_ui_notifications_start ();
   app = kabar_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -1102,6 +1011,6 @@ main (int   argc,
     gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
   g_clear_object (&bed);
-  g_clear_pointer (&notifications, g_ptr_array_unref);
+  kabar_ui_notifications_stop ();
   return status;
 }
