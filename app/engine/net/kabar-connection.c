@@ -36,6 +36,7 @@ struct _KabarConnection
   GSocketConnection *socket_connection;
   GIOStream *stream;          /* socket_connection, or TLS over it */
   GBufferedInputStream *input;
+  gsize peeked;               /* the lent line's bytes, LF included */
   KabarCertificateProblem *certificate_problem;
 
   GCancellable *closing;      /* cancelled on close: ends what is in flight */
@@ -736,6 +737,42 @@ kabar_connection_read_buffered_line (KabarConnection  *self,
   if (self->closed || !find_line (self, 0, &length))
     return NULL;
   return take_line (self, NULL, length, error);
+}
+
+const char *
+kabar_connection_peek_buffered_line (KabarConnection  *self,
+                                     gsize            *length,
+                                     GError          **error)
+{
+  const char *buffered;
+  gsize through_lf;
+
+  g_return_val_if_fail (KABAR_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (!self->reading, NULL);
+  g_return_val_if_fail (length != NULL, NULL);
+
+  self->peeked = 0;
+  if (self->closed || !find_line (self, 0, &through_lf))
+    return NULL;
+  buffered = g_buffered_input_stream_peek_buffer (self->input, NULL);
+  *length = through_lf > 0 && buffered[through_lf - 1] == '\r' ? through_lf - 1 : through_lf;
+  if (*length > self->max_line_length)
+    {
+      g_propagate_error (error, line_too_long_error (self));
+      return NULL;
+    }
+  self->peeked = through_lf + 1;
+  return buffered;
+}
+
+void
+kabar_connection_skip_buffered_line (KabarConnection *self)
+{
+  g_return_if_fail (KABAR_IS_CONNECTION (self));
+  g_return_if_fail (self->peeked > 0);
+
+  consume (self, self->peeked);
+  self->peeked = 0;
 }
 
 static void line_read_step (GTask *task);

@@ -104,6 +104,16 @@ GBytes              *kabar_connection_read_line_finish           (KabarConnectio
  * read is in flight. */
 GBytes              *kabar_connection_read_buffered_line         (KabarConnection      *self,
                                                                   GError              **error);
+/* The same line, lent rather than copied: the caller that only copies
+ * parts of it (a message's lines into the message) saves an allocation a
+ * line. Its length is without the CR LF; the byte after it is the CR or
+ * the LF, no NUL. It stays in the buffer until skip_buffered_line(), and
+ * the text stays valid until the next read: skip first, then parse, so
+ * that what the parse calls finds the connection past the line. */
+const char          *kabar_connection_peek_buffered_line         (KabarConnection      *self,
+                                                                  gsize                *length,
+                                                                  GError              **error);
+void                 kabar_connection_skip_buffered_line         (KabarConnection      *self);
 /* Up to max bytes that have already arrived, at once, as
  * read_buffered_line() does for lines: the small literals of a FETCH
  * (one a message) are nearly always in the buffer already, and an

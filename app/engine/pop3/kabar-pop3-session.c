@@ -426,20 +426,13 @@ process_status (KabarPop3Session *self,
   not_pop3 (self, line);
 }
 
-/* FALSE when the reader is to stop. */
+/* A line of a multi-line reply; FALSE when the reader is to stop. */
 static gboolean
-process_line (KabarPop3Session *self,
-              GBytes           *bytes)
+process_body_line (KabarPop3Session *self,
+                   KabarPop3Command *command,
+                   const char       *line,
+                   gsize             length)
 {
-  KabarPop3Command *command = g_queue_peek_head (&self->in_flight);
-  gsize length;
-  const char *line = g_bytes_get_data (bytes, &length);
-
-  if (!command->in_body)
-    {
-      process_status (self, command, line);
-      return TRUE;
-    }
   if (length == 1 && line[0] == '.')
     {
       if (command->body_end == NULL || command->body_end (self, command))
@@ -460,6 +453,21 @@ process_line (KabarPop3Session *self,
     return TRUE;
   self->reader_paused = TRUE;
   return FALSE;
+}
+
+/* FALSE when the reader is to stop. */
+static gboolean
+process_line (KabarPop3Session *self,
+              GBytes           *bytes)
+{
+  KabarPop3Command *command = g_queue_peek_head (&self->in_flight);
+  gsize length;
+  const char *line = g_bytes_get_data (bytes, &length);
+
+  if (command->in_body)
+    return process_body_line (self, command, line, length);
+  process_status (self, command, line);
+  return TRUE;
 }
 
 static void
@@ -509,10 +517,26 @@ read_more (KabarPop3Session *self)
 {
   while (!self->closed && !self->reader_paused && !g_queue_is_empty (&self->in_flight))
     {
+      KabarPop3Command *command = g_queue_peek_head (&self->in_flight);
       g_autoptr(GBytes) line = NULL;
       GError *error = NULL;
 
-      line = kabar_connection_read_buffered_line (self->connection, &error);
+      /* A message is tens of lines: lent, they are copied once, into it. */
+      if (command->in_body)
+        {
+          gsize length;
+          const char *lent = kabar_connection_peek_buffered_line (self->connection, &length, &error);
+
+          if (lent != NULL)
+            {
+              kabar_connection_skip_buffered_line (self->connection);
+              if (!process_body_line (self, command, lent, length))
+                break;
+              continue;
+            }
+        }
+      else
+        line = kabar_connection_read_buffered_line (self->connection, &error);
       if (error != NULL)
         {
           read_failed (self, error);

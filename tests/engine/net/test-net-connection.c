@@ -170,6 +170,57 @@ test_buffered_lines_are_taken_without_waiting (void)
   assert_completed (server);
 }
 
+/* What the POP reader takes a message's lines with: each as it came,
+ * without its line end, and nothing that is not whole or is too long. */
+static void
+test_lent_lines_are_the_buffered_lines (void)
+{
+  g_autoptr(KabarScriptedServer) server = kabar_scripted_server_new (KABAR_SCRIPTED_TLS_NONE);
+  g_autofree char *over_limit = make_line (65, 'b');
+  g_autofree char *later = g_strdup_printf ("next\r\n%s\r\n", over_limit);
+  g_autoptr(GBytes) first = text_bytes ("+OK\r\nSubject: crlf\r\nbare lf\n\r\n..stuffed\r\n");
+  g_autoptr(GBytes) second = text_bytes (later);
+  g_autoptr(KabarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *lent;
+  gsize length = 0;
+
+  kabar_scripted_server_send_raw (server, first);
+  kabar_scripted_server_wait_ms (server, 200);
+  kabar_scripted_server_send_raw (server, second);
+  start (server);
+
+  connection = connect_to (server, 10);
+  kabar_connection_set_max_line_length (connection, 64);
+  kabar_test_assert_reads (connection, "+OK");
+  lent = kabar_connection_peek_buffered_line (connection, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (lent, length, "Subject: crlf", 13);
+  /* Lent, not taken: a second look sees the same line. */
+  g_assert_true (kabar_connection_peek_buffered_line (connection, &length, &error) == lent);
+  kabar_connection_skip_buffered_line (connection);
+  lent = kabar_connection_peek_buffered_line (connection, &length, &error);
+  g_assert_cmpmem (lent, length, "bare lf", 7);
+  kabar_connection_skip_buffered_line (connection);
+  lent = kabar_connection_peek_buffered_line (connection, &length, &error);
+  g_assert_nonnull (lent);
+  g_assert_cmpuint (length, ==, 0);
+  kabar_connection_skip_buffered_line (connection);
+  lent = kabar_connection_peek_buffered_line (connection, &length, &error);
+  g_assert_cmpmem (lent, length, "..stuffed", 9);
+  kabar_connection_skip_buffered_line (connection);
+  g_assert_no_error (error);
+  /* The rest comes later: nothing is lent until a read waits for it. */
+  g_assert_null (kabar_connection_peek_buffered_line (connection, &length, &error));
+  g_assert_no_error (error);
+  kabar_test_assert_reads (connection, "next");
+  /* A line over the limit is refused as the line reader refuses it. */
+  g_assert_null (kabar_connection_peek_buffered_line (connection, &length, &error));
+  g_assert_error (error, KABAR_NET_ERROR, KABAR_NET_ERROR_LINE_TOO_LONG);
+
+  assert_completed (server);
+}
+
 static void
 test_end_of_stream_between_lines_is_closed (void)
 {
@@ -892,6 +943,7 @@ main (int   argc,
   g_test_add_func ("/net/connection/lines-end-with-crlf-or-bare-lf", test_lines_end_with_crlf_or_bare_lf);
   g_test_add_func ("/net/connection/buffered-lines-are-taken-without-waiting",
                    test_buffered_lines_are_taken_without_waiting);
+  g_test_add_func ("/net/connection/lent-lines-are-the-buffered-lines", test_lent_lines_are_the_buffered_lines);
   g_test_add_func ("/net/connection/end-of-stream-between-lines-is-closed",
                    test_end_of_stream_between_lines_is_closed);
   g_test_add_func ("/net/connection/cut-mid-line-is-closed", test_cut_mid_line_is_closed);
