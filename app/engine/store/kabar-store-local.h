@@ -55,8 +55,10 @@ gboolean   kabar_store_complete_pending_locally (KabarStore                 *sel
 
 /* Stores a downloaded message in folder_id, with the next local uid of the
  * folder, its summary read from raw, raw as its body, and remembers
- * uidl, in one transaction flushed to disk: once this returns, the server
- * may delete the message. Its text is then read and it is indexed for
+ * uidl, in one transaction. It is not flushed to disk: a power cut may
+ * take it back, its UIDL with it, and the next check downloads it again;
+ * the server may delete it once kabar_store_pop_list_to_delete() listed
+ * it, which flushes first. Its text is then read and it is indexed for
  * search (kabar_store_read_pending_texts(), with any other message
  * waiting for it), after that transaction, which need not wait for them.
  * A uidl already known adds nothing and returns TRUE. internal_date is
@@ -87,8 +89,8 @@ void       kabar_store_pop_prepare              (KabarPopDownload           *mes
                                                  guint                       n);
 void       kabar_store_pop_download_clear       (KabarPopDownload           *message);
 
-/* kabar_store_pop_add_message() for n messages in one transaction, flushed
- * to disk once: all of them are stored, with their UIDLs, or none. Those
+/* kabar_store_pop_add_message() for n messages in one transaction: all of
+ * them are stored, with their UIDLs, or none. Those
  * not prepared yet are prepared first. Once stored, each summary's id is
  * the message's (0 for a UIDL already known, or one the batch held
  * before, which added nothing). They are listed at once, with no snippet
@@ -128,7 +130,9 @@ GHashTable *kabar_store_pop_list_known          (KabarStore                 *sel
 /* The UIDLs (strings, oldest download first) the server should delete
  * under the policy, never those already deleted there: KEEP none,
  * AFTER_DAYS those downloaded more than days before now (unix seconds),
- * WHEN_DELETED those deleted locally, AFTER_DOWNLOAD all. */
+ * WHEN_DELETED those deleted locally, AFTER_DOWNLOAD all. Before it
+ * returns any, everything stored is flushed to disk (one commit, which
+ * also notes that the server was asked): the server may delete them. */
 GPtrArray  *kabar_store_pop_list_to_delete      (KabarStore                 *self,
                                                  KabarPopServerCopies        policy,
                                                  guint                       days,

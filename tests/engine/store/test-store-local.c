@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "kabar-store.h"
@@ -644,6 +645,64 @@ test_pop_list_to_delete_by_policy (Fixture       *fixture,
   g_free (uidls);
 }
 
+/* What the store file says of a UIDL's copy on the server, read past the
+ * store: what a restart after a power cut would find, once flushed. */
+static int
+deleted_on_server (Fixture    *fixture,
+                   const char *uidl)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int state;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT deleted_on_server FROM pop_messages WHERE uidl = ?1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uidl, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  state = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return state;
+}
+
+/* The downloads are committed without a flush; the listing of what the
+ * server may delete is the commit that flushes them, so it must write:
+ * it notes each UIDL as asked for, and it is asked again until a QUIT
+ * confirms it. */
+static void
+test_pop_listing_to_delete_notes_each_as_asked (Fixture       *fixture,
+                                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  char *uidls;
+
+  pop_add (fixture, "u1", 0);
+  pop_add (fixture, "u2", 0);
+  g_assert_cmpint (deleted_on_server (fixture, "u1"), ==, 0);
+  uidls = to_delete (fixture->store, KABAR_POP_LEAVE_ON_SERVER, 0, now ());
+  g_assert_cmpstr (uidls, ==, "");
+  g_free (uidls);
+  g_assert_cmpint (deleted_on_server (fixture, "u1"), ==, 0);
+
+  uidls = to_delete (fixture->store, KABAR_POP_DELETE_AFTER_DOWNLOAD, 0, now ());
+  g_assert_cmpstr (uidls, ==, "u1 u2");
+  g_free (uidls);
+  g_assert_cmpint (deleted_on_server (fixture, "u1"), ==, 2);
+  g_assert_cmpint (deleted_on_server (fixture, "u2"), ==, 2);
+  /* No QUIT confirmed them (a cut): the next check asks again. */
+  uidls = to_delete (fixture->store, KABAR_POP_DELETE_AFTER_DOWNLOAD, 0, now ());
+  g_assert_cmpstr (uidls, ==, "u1 u2");
+  g_free (uidls);
+  g_assert_true (kabar_store_pop_mark_deleted_on_server (fixture->store, (const char *[]) { "u1", NULL }, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (deleted_on_server (fixture, "u1"), ==, 1);
+  uidls = to_delete (fixture->store, KABAR_POP_DELETE_AFTER_DOWNLOAD, 0, now ());
+  g_assert_cmpstr (uidls, ==, "u2");
+  g_free (uidls);
+  g_assert_cmpint (deleted_on_server (fixture, "u1"), ==, 1);
+}
+
 /* A batch may hold a UIDL stored before, or one twice (a server that
  * lists it twice): each is stored once, with its first bytes, and every
  * UIDL names its own message, also after the newest message went. */
@@ -751,6 +810,7 @@ main (int   argc,
   ADD ("/store/local/complete/move-into-deleted-folder", test_local_move_into_deleted_folder);
   ADD ("/store/local/pop/add-is-idempotent", test_pop_add_is_idempotent);
   ADD ("/store/local/pop/list-to-delete-by-policy", test_pop_list_to_delete_by_policy);
+  ADD ("/store/local/pop/listing-to-delete-notes-each-as-asked", test_pop_listing_to_delete_notes_each_as_asked);
   ADD ("/store/local/pop/batch-stores-each-uidl-once", test_pop_batch_stores_each_uidl_once);
   ADD ("/store/local/pop/forget-missing", test_pop_forget_missing);
 
