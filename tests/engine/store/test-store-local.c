@@ -764,6 +764,56 @@ test_pop_batch_stores_each_uidl_once (Fixture       *fixture,
     }
 }
 
+/* A batch's bodies go in by several a statement: in a batch of 100 whose
+ * every seventh UIDL (14) is known already, each new message gets its own
+ * bytes, the known ones add none, and nothing is left out at the end. */
+static void
+test_pop_batch_bodies_each_reach_their_message (Fixture       *fixture,
+                                                gconstpointer  data)
+{
+  KabarPopDownload batch[100] = { { NULL, } };
+  g_autoptr(GPtrArray) uidls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint added = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    {
+      g_ptr_array_add (uidls, g_strdup_printf ("m%03u", i));
+      if (i % 7 == 3)
+        pop_add (fixture, g_ptr_array_index (uidls, i), 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    {
+      batch[i].uidl = g_ptr_array_index (uidls, i);
+      batch[i].raw = message_bytes (batch[i].uidl);
+    }
+  g_assert_true (kabar_store_pop_add_messages (fixture->store, fixture->inbox, batch,
+                                               G_N_ELEMENTS (batch), 0, 1700000100, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    {
+      g_autoptr(GBytes) stored = NULL;
+
+      if (i % 7 == 3)
+        {
+          g_assert_cmpint (batch[i].summary->id, ==, 0);
+          continue;
+        }
+      g_assert_cmpint (batch[i].summary->id, !=, 0);
+      stored = kabar_store_get_body (fixture->store, batch[i].summary->id, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (stored, batch[i].raw));
+      added++;
+    }
+  g_assert_cmpuint (added, ==, 86);
+  assert_counts (fixture->store, fixture->inbox, 100, 100);
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    {
+      g_bytes_unref (batch[i].raw);
+      kabar_store_pop_download_clear (&batch[i]);
+    }
+}
+
 static void
 test_pop_forget_missing (Fixture       *fixture,
                          gconstpointer  data)
@@ -812,6 +862,7 @@ main (int   argc,
   ADD ("/store/local/pop/list-to-delete-by-policy", test_pop_list_to_delete_by_policy);
   ADD ("/store/local/pop/listing-to-delete-notes-each-as-asked", test_pop_listing_to_delete_notes_each_as_asked);
   ADD ("/store/local/pop/batch-stores-each-uidl-once", test_pop_batch_stores_each_uidl_once);
+  ADD ("/store/local/pop/batch-bodies-each-reach-their-message", test_pop_batch_bodies_each_reach_their_message);
   ADD ("/store/local/pop/forget-missing", test_pop_forget_missing);
 
   return g_test_run ();
