@@ -308,6 +308,7 @@ typedef struct
   gpointer          stored_data;
   guint             done;
   guint             total;
+  gboolean          parsed;
 } Batch;
 
 static void
@@ -406,11 +407,12 @@ commit_in_thread (GTask        *task,
 /* Takes batch. The commit is not cancellable: a batch that arrived is
  * worth keeping. */
 static void
-commit_async (Download      *download,
-              Batch         *batch,
-              GAsyncResult **slot)
+commit_async (Download            *download,
+              Batch               *batch,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, kabar_sync_wait_done, slot);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
 
   download->done += batch->messages->len + batch->skipped;
   batch->progress = download->options.progress;
@@ -422,21 +424,6 @@ commit_async (Download      *download,
   g_task_set_source_tag (task, commit_async);
   g_task_set_task_data (task, batch, (GDestroyNotify) batch_free);
   g_task_run_in_thread (task, commit_in_thread);
-}
-
-/* A commit is out while *committing; its result lands in *slot. */
-static gboolean
-wait_commit (GAsyncResult **slot,
-             gboolean      *committing,
-             GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  if (!*committing)
-    return TRUE;
-  *committing = FALSE;
-  result = kabar_sync_wait (slot);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The msgnos of the next batch from wanted[*next]. The last batches
@@ -524,74 +511,123 @@ parse_in_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* The batch stays the caller's: it waits for the parse before handing
- * the batch on. */
+/* The batch stays the pipeline's. */
 static void
-parse_async (Batch         *batch,
-             GAsyncResult **slot)
+parse_async (Batch               *batch,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, kabar_sync_wait_done, slot);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
 
   g_task_set_source_tag (task, parse_async);
   g_task_set_task_data (task, batch, NULL);
   g_task_run_in_thread (task, parse_in_thread);
 }
 
-/* The batches on their way: one parsed (*parsing, its result in
- * *parse_slot) while the one before it is committed (*commit). */
+/* The batches that arrived and are not stored yet, in order: each is
+ * parsed on a thread as soon as it is in, and committed on another as
+ * soon as it is parsed and the one before it is committed. The tasks'
+ * callbacks drive it, on this thread's context, while the thread waits
+ * for the server: a commit waited for the next batch to arrive before,
+ * and the store's thread sat idle a batch in two. */
 typedef struct
 {
-  Batch        *parsing;
-  GAsyncResult *parse_slot;
-  GAsyncResult *commit;
-  gboolean      committing;
-  GError       *refusal;
+  Download *download;
+  GQueue    batches;
+  guint     parsing;
+  gboolean  committing;
+  GError   *error;      /* the store failed: nothing more is committed */
+  GError   *refusal;    /* the first message the server refused */
 } Pipeline;
 
-/* The parsed batch goes on to be committed, once the commit before it
- * is done. */
-static gboolean
-hand_over (Download  *download,
-           Pipeline  *pipeline,
-           GError   **error)
-{
-  Batch *batch = g_steal_pointer (&pipeline->parsing);
-  g_autoptr(GAsyncResult) parsed = NULL;
+static void on_committed (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data);
 
-  if (batch == NULL)
-    return TRUE;
-  parsed = kabar_sync_wait (&pipeline->parse_slot);
-  if (!wait_commit (&pipeline->commit, &pipeline->committing, error))
-    {
-      batch_free (batch);
-      return FALSE;
-    }
-  download->result.downloaded += batch->messages->len;
-  download->result.skipped += batch->skipped;
+static void
+advance (Pipeline *pipeline)
+{
+  Download *download = pipeline->download;
+  Batch *batch = g_queue_peek_head (&pipeline->batches);
+
+  if (pipeline->committing || pipeline->error != NULL || batch == NULL || !batch->parsed)
+    return;
+  g_queue_pop_head (&pipeline->batches);
   if (pipeline->refusal == NULL && batch->refusal != NULL)
     pipeline->refusal = g_steal_pointer (&batch->refusal);
-  commit_async (download, batch, &pipeline->commit);
   pipeline->committing = TRUE;
-  return TRUE;
+  commit_async (download, batch, on_committed, pipeline);
 }
 
-/* What is on its way is stored, whatever ended the download: what
- * arrived before a cut is worth keeping. */
+static void
+on_committed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Pipeline *pipeline = user_data;
+  Batch *batch = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  pipeline->committing = FALSE;
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      pipeline->download->result.downloaded += batch->messages->len;
+      pipeline->download->result.skipped += batch->skipped;
+    }
+  else if (pipeline->error == NULL)
+    pipeline->error = error;
+  else
+    g_clear_error (&error);
+  advance (pipeline);
+}
+
+static void
+on_parsed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Pipeline *pipeline = user_data;
+  Batch *batch = g_task_get_task_data (G_TASK (result));
+
+  batch->parsed = TRUE;
+  pipeline->parsing--;
+  advance (pipeline);
+}
+
+/* Takes batch. */
+static void
+store_batch (Pipeline *pipeline,
+             Batch    *batch)
+{
+  g_queue_push_tail (&pipeline->batches, batch);
+  pipeline->parsing++;
+  parse_async (batch, on_parsed, pipeline);
+}
+
+/* What arrived is stored, whatever ended the download: what arrived
+ * before a cut is worth keeping. FALSE, with the store's error, when a
+ * commit failed; what it did not commit then is dropped, and the next
+ * check downloads it again. */
 static gboolean
-drain (Download  *download,
-       Pipeline  *pipeline,
+drain (Pipeline  *pipeline,
        GError   **error)
 {
-  gboolean handed = hand_over (download, pipeline, error);
+  GMainContext *context = g_main_context_ref_thread_default ();
 
-  return wait_commit (&pipeline->commit, &pipeline->committing, handed ? error : NULL)
-         && handed;
+  while (pipeline->parsing > 0 || pipeline->committing
+         || (pipeline->error == NULL && !g_queue_is_empty (&pipeline->batches)))
+    g_main_context_iteration (context, TRUE);
+  g_main_context_unref (context);
+  g_queue_clear_full (&pipeline->batches, (GDestroyNotify) batch_free);
+  if (pipeline->error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&pipeline->error));
+  return FALSE;
 }
 
 /* The batch after the current one is asked for before the current one
  * is waited for, so the server always has RETRs in hand: its replies
- * come in while this thread waits for the current one and for the
- * commits. */
+ * come in while this thread waits for the current one. */
 static Retrieval *
 retrieve_ahead (Download *download,
                 guint    *next)
@@ -624,37 +660,28 @@ forget_ahead (Download  *download,
 /* After a cut: the batch asked for ahead ends with the session, and what
  * it brought before (its first RETRs went out before the last of the
  * batch before it) goes the way of the rest. */
-static gboolean
-keep_ahead (Download   *download,
-            Pipeline   *pipeline,
-            Retrieval  *ahead,
-            GError    **error)
+static void
+keep_ahead (Download  *download,
+            Pipeline  *pipeline,
+            Retrieval *ahead)
 {
   Batch *batch;
 
   if (ahead == NULL)
-    return TRUE;
+    return;
   batch = retrieve_wait (download, ahead, NULL);
-  if (batch == NULL)
-    return TRUE;
-  if (!hand_over (download, pipeline, error))
-    {
-      batch_free (batch);
-      return FALSE;
-    }
-  pipeline->parsing = batch;
-  parse_async (batch, &pipeline->parse_slot);
-  return TRUE;
+  if (batch != NULL)
+    store_batch (pipeline, batch);
 }
 
-/* Four stages at once: a batch arrives while the one after it is asked
- * for, the one before it is parsed, and the one before that committed;
- * a failure stops the download once what arrived is stored. */
+/* Three stages at once: a batch arrives while the one after it is asked
+ * for, and the ones before it are parsed and committed; a failure stops
+ * the download once what arrived is stored. */
 static gboolean
 download_new (Download  *download,
               GError   **error)
 {
-  Pipeline pipeline = { NULL };
+  Pipeline pipeline = { download, G_QUEUE_INIT };
   guint next = 0;
   Retrieval *current = retrieve_ahead (download, &next);
 
@@ -665,30 +692,25 @@ download_new (Download  *download,
       Batch *batch = retrieve_wait (download, current, &retrieve_error);
 
       current = ahead;
-      if (!hand_over (download, &pipeline, error))
+      if (pipeline.error != NULL)
         {
           g_clear_pointer (&batch, batch_free);
           g_clear_error (&retrieve_error);
           forget_ahead (download, current);
-          drain (download, &pipeline, NULL);
-          g_clear_error (&pipeline.refusal);
-          return FALSE;
+          break;
         }
       if (batch != NULL)
-        {
-          pipeline.parsing = batch;
-          parse_async (batch, &pipeline.parse_slot);
-        }
+        store_batch (&pipeline, batch);
       if (retrieve_error != NULL)
         {
-          if (keep_ahead (download, &pipeline, current, NULL))
-            drain (download, &pipeline, NULL);
+          keep_ahead (download, &pipeline, current);
+          drain (&pipeline, NULL);
           g_clear_error (&pipeline.refusal);
           g_propagate_error (error, retrieve_error);
           return FALSE;
         }
     }
-  if (!drain (download, &pipeline, error))
+  if (!drain (&pipeline, error))
     {
       g_clear_error (&pipeline.refusal);
       return FALSE;

@@ -14,8 +14,11 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "kabar-oauth2.h"
 #include "kabar-pop3-error.h"
+#include "kabar-store-private.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -321,6 +324,85 @@ test_delete_when_deleted (void)
   fixture_tear_down (&fixture);
 }
 
+static gint64
+page_count (KabarStore *store)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 pages;
+
+  g_assert_cmpint (sqlite3_open_v2 (kabar_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  pages = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return pages;
+}
+
+/* The disk fills in the middle of a download: the check says so, what
+ * was stored before stays, each message once, and none of it is deleted
+ * on the server; with room again, the next check brings the rest. */
+static void
+test_full_disk_keeps_what_was_stored (void)
+{
+  Fixture fixture = { 0 };
+  KabarPop3DownloadOptions options = { .batch_size = 40 };
+  KabarPop3DownloadResult result = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) server = NULL;
+  g_autoptr(GHashTable) local = NULL;
+  g_autofree char *limit = NULL;
+  GHashTableIter iter;
+  gpointer subject;
+  gint64 inbox;
+
+  fixture_set_up (&fixture, KABAR_POP_DELETE_AFTER_DOWNLOAD);
+  kabar_test_bed_fill_folder (kabar_pop3_download_test_get_bed (), fixture.user, "INBOX", 400, &error);
+  g_assert_no_error (error);
+  g_assert_true (kabar_store_ensure_local_folders (fixture.store, &error));
+  g_assert_no_error (error);
+  inbox = kabar_pop3_download_test_folder (fixture.store, KABAR_FOLDER_ROLE_INBOX);
+  /* SQLite answers as a full disk would, on the store's own writer: room
+   * for a few batches of the ten. */
+  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, page_count (fixture.store) + 40);
+  g_assert_true (kabar_store_exec_for_testing (fixture.store, limit, &error));
+  g_assert_no_error (error);
+
+  /* The texts of what was stored cannot be indexed either: said, not fatal. */
+  g_test_expect_message ("kabar-engine", G_LOG_LEVEL_WARNING,
+                         "*stays out of the search index*disk is full*");
+  g_assert_false (kabar_pop3_download_run (fixture.account, fixture.store, &options, &result,
+                                           NULL, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, KABAR_STORE_ERROR, KABAR_STORE_ERROR_DISK_FULL);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  server = kabar_pop3_download_test_server_subjects (fixture.user);
+  local = kabar_pop3_download_test_store_subjects (fixture.store, inbox);
+  g_test_message ("stored before the disk filled: %u of 400", g_hash_table_size (local));
+  g_assert_cmpuint (g_hash_table_size (server), ==, 400);
+  g_assert_cmpuint (g_hash_table_size (local), >, 0);
+  g_assert_cmpuint (g_hash_table_size (local), <, 400);
+  g_assert_cmpuint (result.downloaded, ==, g_hash_table_size (local));
+  g_assert_cmpuint (result.deleted, ==, 0);
+  g_hash_table_iter_init (&iter, local);
+  while (g_hash_table_iter_next (&iter, &subject, NULL))
+    g_assert_true (g_hash_table_contains (server, subject));
+  assert_counts (&fixture, inbox, g_hash_table_size (local), g_hash_table_size (local));
+
+  g_assert_true (kabar_store_exec_for_testing (fixture.store, "PRAGMA max_page_count = 1073741823", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&local, g_hash_table_unref);
+  result = check (&fixture);
+  local = kabar_pop3_download_test_store_subjects (fixture.store, inbox);
+  kabar_pop3_download_test_assert_same (server, local);
+  assert_counts (&fixture, inbox, 400, 400);
+  g_assert_cmpuint (server_count (&fixture), ==, 0);
+  fixture_tear_down (&fixture);
+}
+
 /* The server's words reach the user. */
 static void
 test_wrong_password (void)
@@ -368,6 +450,7 @@ main (int   argc,
   g_test_add_func ("/pop3/download/delete-after-download", test_delete_after_download);
   g_test_add_func ("/pop3/download/delete-after-days", test_delete_after_days);
   g_test_add_func ("/pop3/download/delete-when-deleted", test_delete_when_deleted);
+  g_test_add_func ("/pop3/download/full-disk-keeps-what-was-stored", test_full_disk_keeps_what_was_stored);
   g_test_add_func ("/pop3/download/wrong-password", test_wrong_password);
   status = g_test_run ();
   kabar_pop3_download_test_stop_bed ();
