@@ -426,16 +426,20 @@ commit_async (Download            *download,
   g_task_run_in_thread (task, commit_in_thread);
 }
 
-/* The msgnos of the next batch from wanted[*next]. The last batches
- * shrink, to half of what is left: what arrives last is stored after
- * the server is done, and a small batch is stored at once. */
+/* The msgnos of the next batch from wanted[*next]. The first batches
+ * grow, each as large as all before it: the first messages are listed
+ * at once, and the store's thread starts while the server is still
+ * sending (the second batch was the whole size, and the store sat idle
+ * until it was in). The last batches shrink, to half of what is left:
+ * what arrives last is stored after the server is done, and a small
+ * batch is stored at once. */
 static guint
 next_batch_size (Download *download,
                  guint     next)
 {
   guint left = download->wanted->len - next;
-  guint limit = next == 0 ? FIRST_BATCH_SIZE
-                          : MIN (download->options.batch_size, MAX (FIRST_BATCH_SIZE, (left + 1) / 2));
+  guint limit = MIN (download->options.batch_size,
+                     MAX (FIRST_BATCH_SIZE, MIN (next, (left + 1) / 2)));
   guint64 bytes = 0;
   guint n = 0;
 
