@@ -209,8 +209,12 @@ read_listing (Download  *download,
 
       if (message->msgno >= download->uidls->len)
         g_ptr_array_set_size (download->uidls, message->msgno + 1);
-      g_ptr_array_index (download->uidls, message->msgno) = g_strdup (message->uidl);
-      g_hash_table_insert (download->server, g_strdup (message->uidl),
+      /* A server that lists a msgno twice: the first line counts. */
+      if (g_ptr_array_index (download->uidls, message->msgno) != NULL)
+        continue;
+      /* Taken, not copied: ten thousand messages, twenty thousand copies. */
+      g_ptr_array_index (download->uidls, message->msgno) = g_steal_pointer (&message->uidl);
+      g_hash_table_insert (download->server, g_ptr_array_index (download->uidls, message->msgno),
                            GUINT_TO_POINTER (message->msgno));
     }
   for (guint i = 0; i < sizes->len; i++)
@@ -297,7 +301,7 @@ typedef struct
 {
   KabarStore       *store;
   gint64            folder_id;
-  /* KabarPopDownload, owning uidl and raw. */
+  /* KabarPopDownload, owning raw; uidl is the download's (Download.uidls). */
   GArray           *messages;
   guint             skipped;
   GError           *refusal;
@@ -318,7 +322,6 @@ batch_free (Batch *batch)
     {
       KabarPopDownload *message = &g_array_index (batch->messages, KabarPopDownload, i);
 
-      g_free ((char *) message->uidl);
       g_bytes_unref (message->raw);
       kabar_store_pop_download_clear (message);
     }
@@ -345,7 +348,7 @@ on_message (KabarPop3Session *session,
 {
   Arrival *arrival = user_data;
   Batch *batch = arrival->batch;
-  KabarPopDownload download;
+  KabarPopDownload download = { NULL, };
 
   if (message == NULL)
     {
@@ -357,9 +360,8 @@ on_message (KabarPop3Session *session,
                                       msgno, error->message);
       return;
     }
-  download.uidl = g_strdup (g_ptr_array_index (arrival->download->uidls, msgno));
+  download.uidl = g_ptr_array_index (arrival->download->uidls, msgno);
   download.raw = g_bytes_ref (message);
-  download.summary = NULL;
   g_array_append_val (batch->messages, download);
 }
 
@@ -884,7 +886,8 @@ kabar_pop3_download_run (KabarAccount                   *account,
       read_texts (&download);
       return FALSE;
     }
-  download.server = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Keys are the strings of uidls. */
+  download.server = g_hash_table_new (g_str_hash, g_str_equal);
   download.uidls = g_ptr_array_new_with_free_func (g_free);
   download.sizes = g_array_new (FALSE, TRUE, sizeof (guint64));
   download.wanted = g_array_new (FALSE, FALSE, sizeof (guint));

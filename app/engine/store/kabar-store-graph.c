@@ -619,7 +619,7 @@ insert_row (KabarStoreConnection  *connection,
 
   if (!kabar_store_take_local_uid_in (connection, page->folder_id, &uid, error)
       || !kabar_store_insert_message_row_in (connection, threader, FALSE, page->folder_id,
-                                             summary, uid, summary->flags, &message_id, error)
+                                             summary, NULL, uid, summary->flags, &message_id, error)
       || !kabar_store_run_ints (connection, "INSERT INTO unindexed (message_id) VALUES (?1)",
                                 message_id, 0, error)
       || !kabar_store_run_ints (connection,

@@ -439,6 +439,7 @@ typedef struct
   const char *uidl;
   GBytes *raw;
   KabarMessageSummary *summary;
+  const KabarStoreRowKeys *keys;
   gint64 message_id;
 } PopAddition;
 
@@ -567,7 +568,7 @@ add_pop_row (KabarStoreConnection  *connection,
   /* Its conversation is looked up with its text, later (version-008.sql):
    * the lookups were a tenth of the download's store write. */
   if (!kabar_store_insert_message_row_in (connection, &batch->threader, TRUE, batch->folder_id,
-                                          addition->summary, batch->next_uid, batch->flags,
+                                          addition->summary, addition->keys, batch->next_uid, batch->flags,
                                           &addition->message_id, error))
     return FALSE;
   if (addition->message_id != batch->next_id)
@@ -727,14 +728,19 @@ kabar_store_pop_prepare (KabarPopDownload *messages,
   g_return_if_fail (messages != NULL || n == 0);
 
   for (guint i = 0; i < n; i++)
-    if (messages[i].summary == NULL)
-      messages[i].summary = kabar_store_summary_from_header_block (messages[i].raw);
+    {
+      if (messages[i].summary == NULL)
+        messages[i].summary = kabar_store_summary_from_header_block (messages[i].raw);
+      if (messages[i].keys == NULL)
+        messages[i].keys = kabar_store_row_keys_new (messages[i].summary);
+    }
 }
 
 void
 kabar_store_pop_download_clear (KabarPopDownload *message)
 {
   g_clear_pointer (&message->summary, kabar_message_summary_free);
+  g_clear_pointer (&message->keys, kabar_store_row_keys_free);
 }
 
 gboolean
@@ -761,6 +767,7 @@ kabar_store_pop_add_messages (KabarStore       *self,
       additions[i].uidl = messages[i].uidl;
       additions[i].raw = messages[i].raw;
       additions[i].summary = messages[i].summary;
+      additions[i].keys = messages[i].keys;
       additions[i].summary->internal_date = internal_date;
     }
   /* No flush: a download that was lost with the power is downloaded

@@ -70,19 +70,27 @@ gboolean   kabar_store_pop_add_message          (KabarStore                 *sel
                                                  KabarMessageFlags           flags,
                                                  gint64                      internal_date,
                                                  GError                    **error);
-/* One downloaded message of a batch. summary is what
+/* What the store keys a message's row by, read from its summary. */
+typedef struct _KabarStoreRowKeys KabarStoreRowKeys;
+
+KabarStoreRowKeys *kabar_store_row_keys_new  (const KabarMessageSummary *summary);
+void               kabar_store_row_keys_free (KabarStoreRowKeys         *keys);
+
+/* One downloaded message of a batch. summary and keys are what
  * kabar_store_pop_prepare() read of raw, NULL before; the caller frees
- * it with kabar_store_pop_download_clear(). */
+ * them with kabar_store_pop_download_clear(). */
 typedef struct
 {
   const char          *uidl;
   GBytes              *raw;
   KabarMessageSummary *summary;
+  KabarStoreRowKeys   *keys;
 } KabarPopDownload;
 
 /* Reads each message's summary from its header block (no MIME parse of
- * the message: a few microseconds), on any thread and without the store:
- * a download reads a batch while the one before it is written.
+ * the message: a few microseconds), and the keys of its row, on any
+ * thread and without the store: a download reads a batch while the one
+ * before it is written.
  * has_attachments is known for a message of one part; a multipart's is
  * FALSE until kabar_store_read_pending_texts() reads its parts. */
 void       kabar_store_pop_prepare              (KabarPopDownload           *messages,

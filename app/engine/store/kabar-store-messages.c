@@ -103,34 +103,47 @@ typedef struct
   guint inserted_unread;
 } InsertBatch;
 
-/* The Message-ID forms the threading looks up, normalised once. */
-typedef struct
+void
+kabar_store_row_keys_clear (KabarStoreRowKeys *keys)
 {
-  char *message_id;
-  char *in_reply_to;
-  GPtrArray *references;
-  char *references_text;
-} MessageIds;
-
-static void
-message_ids_clear (MessageIds *ids)
-{
-  g_free (ids->message_id);
-  g_free (ids->in_reply_to);
-  g_clear_pointer (&ids->references, g_ptr_array_unref);
-  g_free (ids->references_text);
+  g_clear_pointer (&keys->message_id, g_free);
+  g_clear_pointer (&keys->in_reply_to, g_free);
+  g_clear_pointer (&keys->references, g_ptr_array_unref);
+  g_clear_pointer (&keys->references_text, g_free);
+  g_clear_pointer (&keys->sender_key, g_free);
+  g_clear_pointer (&keys->subject_key, g_free);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MessageIds, message_ids_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KabarStoreRowKeys, kabar_store_row_keys_clear)
 
-static void
-message_ids_init (MessageIds                *ids,
-                  const KabarMessageSummary *summary)
+void
+kabar_store_row_keys_init (KabarStoreRowKeys         *keys,
+                           const KabarMessageSummary *summary)
 {
-  ids->message_id = kabar_store_parse_message_id (summary->message_id);
-  ids->in_reply_to = kabar_store_parse_message_id (summary->in_reply_to);
-  ids->references = kabar_store_parse_message_ids (summary->references);
-  ids->references_text = kabar_store_format_references (ids->references);
+  keys->message_id = kabar_store_parse_message_id (summary->message_id);
+  keys->in_reply_to = kabar_store_parse_message_id (summary->in_reply_to);
+  keys->references = kabar_store_parse_message_ids (summary->references);
+  keys->references_text = kabar_store_format_references (keys->references);
+  keys->sender_key = kabar_store_sender_key (summary->from_name, summary->from_address);
+  keys->subject_key = kabar_store_subject_key (summary->subject);
+}
+
+KabarStoreRowKeys *
+kabar_store_row_keys_new (const KabarMessageSummary *summary)
+{
+  KabarStoreRowKeys *keys = g_new0 (KabarStoreRowKeys, 1);
+
+  kabar_store_row_keys_init (keys, summary);
+  return keys;
+}
+
+void
+kabar_store_row_keys_free (KabarStoreRowKeys *keys)
+{
+  if (keys == NULL)
+    return;
+  kabar_store_row_keys_clear (keys);
+  g_free (keys);
 }
 
 static void
@@ -158,7 +171,7 @@ static void
 bind_summary (sqlite3_stmt              *stmt,
               gint64                     folder_id,
               const KabarMessageSummary *summary,
-              const MessageIds          *ids,
+              const KabarStoreRowKeys   *ids,
               gint64                     thread_id)
 {
   sqlite3_bind_int64 (stmt, 1, folder_id);
@@ -182,9 +195,8 @@ bind_summary (sqlite3_stmt              *stmt,
   bind_text (stmt, 19, summary->preview);
   bind_hash (stmt, 20, ids->message_id);
   bind_hash (stmt, 21, ids->in_reply_to);
-  sqlite3_bind_text (stmt, 22, kabar_store_sender_key (summary->from_name, summary->from_address),
-                     -1, g_free);
-  sqlite3_bind_text (stmt, 23, kabar_store_subject_key (summary->subject), -1, g_free);
+  bind_text (stmt, 22, ids->sender_key);
+  bind_text (stmt, 23, ids->subject_key);
 }
 
 /* A UID the folder has: its envelope is the same, its flags are news,
@@ -233,11 +245,11 @@ insert_summary (KabarStoreConnection  *connection,
 {
   gint64 folder_id = batch->folder_id;
   sqlite3 *db = kabar_store_connection_get_db (connection);
-  g_auto(MessageIds) ids = { NULL, };
+  g_auto(KabarStoreRowKeys) ids = { NULL, };
   gint64 thread_id;
   gboolean inserted;
 
-  message_ids_init (&ids, summary);
+  kabar_store_row_keys_init (&ids, summary);
   if (!kabar_store_threader_assign (threader, ids.message_id, ids.in_reply_to,
                                     ids.references, &thread_id, error))
     return FALSE;
@@ -352,6 +364,7 @@ kabar_store_insert_message_row_in (KabarStoreConnection       *connection,
                                    gboolean                    join_later,
                                    gint64                      folder_id,
                                    const KabarMessageSummary  *summary,
+                                   const KabarStoreRowKeys    *keys,
                                    gint64                      uid,
                                    KabarMessageFlags           flags,
                                    gint64                     *message_id,
@@ -359,18 +372,22 @@ kabar_store_insert_message_row_in (KabarStoreConnection       *connection,
 {
   g_autoptr(KabarStoreStatement) insert = kabar_store_connection_prepare (connection, insert_sql,
                                                                          error);
-  g_auto(MessageIds) ids = { NULL, };
+  g_auto(KabarStoreRowKeys) own_keys = { NULL, };
   gint64 thread_id;
 
   if (insert == NULL)
     return FALSE;
-  message_ids_init (&ids, summary);
+  if (keys == NULL)
+    {
+      kabar_store_row_keys_init (&own_keys, summary);
+      keys = &own_keys;
+    }
   if (join_later)
     thread_id = kabar_store_threader_new_thread (threader);
-  else if (!kabar_store_threader_assign (threader, ids.message_id, ids.in_reply_to,
-                                         ids.references, &thread_id, error))
+  else if (!kabar_store_threader_assign (threader, keys->message_id, keys->in_reply_to,
+                                         keys->references, &thread_id, error))
     return FALSE;
-  bind_summary (insert, folder_id, summary, &ids, thread_id);
+  bind_summary (insert, folder_id, summary, keys, thread_id);
   sqlite3_bind_int64 (insert, 2, uid);
   sqlite3_bind_int (insert, 3, flags);
   if (!kabar_store_statement_run (insert, error))
@@ -392,7 +409,7 @@ kabar_store_insert_message_row (KabarStoreConnection       *connection,
 
   return kabar_store_threader_init (&threader, connection, error)
          && kabar_store_insert_message_row_in (connection, &threader, FALSE, folder_id, summary,
-                                               uid, flags, message_id, error);
+                                               NULL, uid, flags, message_id, error);
 }
 
 /* Flags. */

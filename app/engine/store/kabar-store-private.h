@@ -9,6 +9,7 @@
 #pragma once
 
 #include "kabar-store.h"
+#include "kabar-store-local.h"
 #include "kabar-store-connection.h"
 #include "kabar-store-threads.h"
 
@@ -99,6 +100,24 @@ gboolean kabar_store_rename_folder_in   (KabarStoreConnection       *connection,
                                          gint64                      folder_id,
                                          const char                 *new_path,
                                          GError                    **error);
+/* What a message's row is keyed by besides its summary: its Message-IDs
+ * as the threading looks them up, and its sort keys. Read from the
+ * summary alone, on any thread: a POP batch's are read before the writer
+ * is taken (kabar_store_pop_prepare()). */
+struct _KabarStoreRowKeys
+{
+  char      *message_id;
+  char      *in_reply_to;
+  GPtrArray *references;
+  char      *references_text;
+  char      *sender_key;
+  char      *subject_key;
+};
+
+void     kabar_store_row_keys_init     (KabarStoreRowKeys         *keys,
+                                        const KabarMessageSummary *summary);
+void     kabar_store_row_keys_clear    (KabarStoreRowKeys         *keys);
+
 /* One message row outside a sync batch, threaded as a batch threads it,
  * with the given uid (a provisional row's is negative) and flags; neither
  * indexed for search nor counted in its folder. */
@@ -112,12 +131,13 @@ gboolean kabar_store_insert_message_row (KabarStoreConnection       *connection,
 /* The same with the batch's threader: the rows of one transaction share
  * it, as the next thread id needs reading once. With join_later the row
  * starts a thread of its own, for kabar_store_thread_join() to join it to
- * its conversation later. */
+ * its conversation later. keys may be NULL: read here then. */
 gboolean kabar_store_insert_message_row_in (KabarStoreConnection       *connection,
                                             KabarStoreThreader         *threader,
                                             gboolean                    join_later,
                                             gint64                      folder_id,
                                             const KabarMessageSummary  *summary,
+                                            const KabarStoreRowKeys    *keys,
                                             gint64                      uid,
                                             KabarMessageFlags           flags,
                                             gint64                     *message_id,
