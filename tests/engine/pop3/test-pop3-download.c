@@ -14,11 +14,10 @@
 
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "kabar-oauth2.h"
 #include "kabar-pop3-error.h"
 #include "kabar-store-private.h"
+#include "kabar-test-files.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -327,18 +326,7 @@ test_delete_when_deleted (void)
 static gint64
 page_count (KabarStore *store)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 pages;
-
-  g_assert_cmpint (sqlite3_open_v2 (kabar_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
-                   ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  pages = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return pages;
+  return kabar_test_store_file_int (kabar_store_get_path (store), "PRAGMA page_count", NULL);
 }
 
 /* The disk fills in the middle of a download: the check says so, what

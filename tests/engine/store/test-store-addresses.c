@@ -13,10 +13,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "kabar-store.h"
 #include "kabar-store-addresses.h"
+#include "kabar-test-files.h"
 
 #define ME "Dewi Lestari <dewi@kabar.example>"
 /* 2026-01-01, and a day. */
@@ -271,19 +271,8 @@ static gint64
 seen_count (Fixture    *fixture,
             const char *address_key)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 seen;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT seen FROM address_book WHERE address_key = ?1",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, address_key, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  seen = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return seen;
+  return kabar_test_store_file_int (fixture->path, "SELECT seen FROM address_book WHERE address_key = ?1",
+                                    address_key);
 }
 
 /* Mail stored after a query is in the next one; what was read once is not

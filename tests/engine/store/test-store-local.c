@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "kabar-store.h"
@@ -651,19 +650,9 @@ static int
 deleted_on_server (Fixture    *fixture,
                    const char *uidl)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int state;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT deleted_on_server FROM pop_messages WHERE uidl = ?1",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, uidl, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  state = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return state;
+  return (int) kabar_test_store_file_int (fixture->path,
+                                          "SELECT deleted_on_server FROM pop_messages WHERE uidl = ?1",
+                                          uidl);
 }
 
 /* The downloads are committed without a flush; the listing of what the
