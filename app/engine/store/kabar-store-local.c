@@ -883,20 +883,17 @@ to_delete_sql (KabarPopServerCopies policy)
     }
 }
 
+/* For a policy that deletes (to_delete_sql() has a query for it). */
 static gboolean
 read_to_delete (KabarStoreConnection  *connection,
-                gpointer               data,
+                PopQuery              *query,
                 GError               **error)
 {
-  PopQuery *query = data;
-  const char *sql = to_delete_sql (query->policy);
-  g_autoptr(KabarStoreStatement) stmt = NULL;
+  g_autoptr(KabarStoreStatement) stmt =
+    kabar_store_connection_prepare (connection, to_delete_sql (query->policy), error);
   gboolean has_row = FALSE;
   gboolean stepped;
 
-  if (sql == NULL)
-    return TRUE;
-  stmt = kabar_store_connection_prepare (connection, sql, error);
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_bind_parameter_count (stmt) >= 1)
